@@ -146,6 +146,33 @@ public sealed class Tensor
         return t;
     }
 
+    // ---- operators (broadcasting, autograd-aware; see Ops) ----
+
+    /// <summary>Elementwise sum with broadcasting.</summary>
+    public static Tensor operator +(Tensor a, Tensor b) => Ops.Add(a, b);
+    /// <summary>Elementwise difference with broadcasting.</summary>
+    public static Tensor operator -(Tensor a, Tensor b) => Ops.Sub(a, b);
+    /// <summary>Elementwise product with broadcasting.</summary>
+    public static Tensor operator *(Tensor a, Tensor b) => Ops.Mul(a, b);
+    /// <summary>Elementwise quotient with broadcasting.</summary>
+    public static Tensor operator /(Tensor a, Tensor b) => Ops.Div(a, b);
+    /// <summary>Adds a scalar.</summary>
+    public static Tensor operator +(Tensor a, float c) => Ops.Add(a, c);
+    /// <summary>Subtracts a scalar.</summary>
+    public static Tensor operator -(Tensor a, float c) => Ops.Add(a, -c);
+    /// <summary>Multiplies by a scalar.</summary>
+    public static Tensor operator *(Tensor a, float c) => Ops.Mul(a, c);
+    /// <summary>Multiplies by a scalar.</summary>
+    public static Tensor operator *(float c, Tensor a) => Ops.Mul(a, c);
+    /// <summary>Divides by a scalar.</summary>
+    public static Tensor operator /(Tensor a, float c) => Ops.Div(a, c);
+    /// <summary>Scalar minus tensor.</summary>
+    public static Tensor operator -(float c, Tensor a) => Ops.Sub(c, a);
+    /// <summary>Scalar divided by tensor.</summary>
+    public static Tensor operator /(float c, Tensor a) => Ops.Div(c, a);
+    /// <summary>Negation.</summary>
+    public static Tensor operator -(Tensor a) => Ops.Neg(a);
+
     /// <inheritdoc/>
     public override string ToString() => $"Tensor{ShapeUtil.Format(_shape)}" + (Node is null ? "" : $" <{Node.Name}>");
 

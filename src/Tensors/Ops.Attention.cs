@@ -1,0 +1,119 @@
+using LvlmEval.Tensors.Kernels;
+
+namespace LvlmEval.Tensors;
+
+/// <summary>Output of <see cref="Ops.ScaledDotProductAttention"/>: the context and the attention probabilities (a graph node, so explainers can take gradients at it).</summary>
+public sealed record AttentionResult(Tensor Output, Tensor Probabilities);
+
+public static partial class Ops
+{
+    /// <summary>
+    /// softmax(q·kᵀ·scale + mask)·v for q [B, H, Sq, D], k [B, Hkv, Sk, D], v [B, Hkv, Sk, Dv] with grouped-query heads
+    /// (query head h reads key/value head h / (H / Hkv)). The causal mask is bottom-right aligned, so with a cache of
+    /// Sk − Sq earlier positions query i sees keys j ≤ i + Sk − Sq. <paramref name="additiveMask"/> broadcasts to [B, H, Sq, Sk].
+    /// </summary>
+    public static AttentionResult ScaledDotProductAttention(Tensor q, Tensor k, Tensor v, bool causal, Tensor? additiveMask = null, float? scale = null)
+    {
+        var scores = AttentionScores(q, k, scale ?? 1f / MathF.Sqrt(q.ShapeRef[^1]), causal);
+        if (additiveMask is not null) scores = Add(scores, additiveMask);
+        var probs = Softmax(scores, -1);
+        return new AttentionResult(AttentionContext(probs, v), probs);
+    }
+
+    /// <summary>scale·q·kᵀ per head with grouped-query mapping; causally masked entries are −∞.</summary>
+    public static Tensor AttentionScores(Tensor q, Tensor k, float scale, bool causal)
+    {
+        var (b, h, sq, d, hkv, sk) = AttentionDims(q, k, "key");
+        int group = h / hkv;
+        var scores = new Tensor(b, h, sq, sk);
+        var qS = q.Storage; var kS = k.Storage; var sS = scores.Storage; int qO = q.Offset, kO = k.Offset;
+        int shift = sk - sq;
+        Parallelism.ForRanges(b * h, (long)sq * sk * d / 4, (start, end) =>
+        {
+            for (int bh = start; bh < end; bh++)
+            {
+                int kv = bh / h * hkv + bh % h / group;
+                var block = sS.AsSpan(bh * sq * sk, sq * sk);
+                Gemm.Dense(false, true, sq, sk, d, qS.AsSpan(qO + bh * sq * d, sq * d), kS.AsSpan(kO + kv * sk * d, sk * d), block, alpha: scale);
+                if (causal)
+                    for (int i = 0; i < sq; i++)
+                    {
+                        int firstMasked = Math.Max(i + shift + 1, 0);
+                        if (firstMasked < sk) block.Slice(i * sk + firstMasked, sk - firstMasked).Fill(float.NegativeInfinity);
+                    }
+            }
+        });
+        if (!Autograd.ShouldRecord(q, k)) return scores;
+        return Autograd.Record(scores, "AttentionScores", [q, k], g =>
+        {
+            Tensor? gq = q.RequiresGrad ? new Tensor(q.ShapeRef) : null, gk = k.RequiresGrad ? new Tensor(k.ShapeRef) : null;
+            var gS = g.Storage; int gO = g.Offset;
+            var masked = causal ? MaskedCopy(g, sq, sk, shift) : null;
+            for (int bh = 0; bh < b * h; bh++)
+            {
+                int kv = bh / h * hkv + bh % h / group;
+                var gBlock = masked is null ? gS.AsSpan(gO + bh * sq * sk, sq * sk) : masked.AsSpan(bh * sq * sk, sq * sk);
+                if (gq is not null)
+                    Gemm.Dense(false, false, sq, d, sk, gBlock, kS.AsSpan(kO + kv * sk * d, sk * d), gq.Data.Slice(bh * sq * d, sq * d), alpha: scale);
+                if (gk is not null) // heads of one group accumulate into the shared key head
+                    Gemm.Dense(true, false, sk, d, sq, gBlock, qS.AsSpan(qO + bh * sq * d, sq * d), gk.Data.Slice(kv * sk * d, sk * d), alpha: scale, beta: 1f);
+            }
+            return [gq, gk];
+        });
+    }
+
+    /// <summary>probs [B, H, Sq, Sk] · v [B, Hkv, Sk, Dv] per head with grouped-query mapping → [B, H, Sq, Dv].</summary>
+    public static Tensor AttentionContext(Tensor probs, Tensor v)
+    {
+        var (b, h, sq, sk, hkv, skV) = AttentionDims(probs, v, "value");
+        if (skV != sk) throw new ArgumentException($"Attention: probabilities {ShapeUtil.Format(probs.ShapeRef)} do not match values {ShapeUtil.Format(v.ShapeRef)}.");
+        int dv = v.ShapeRef[3], group = h / hkv;
+        var y = new Tensor(b, h, sq, dv);
+        var pS = probs.Storage; var vS = v.Storage; var yS = y.Storage; int pO = probs.Offset, vO = v.Offset;
+        Parallelism.ForRanges(b * h, (long)sq * sk * dv / 4, (start, end) =>
+        {
+            for (int bh = start; bh < end; bh++)
+            {
+                int kv = bh / h * hkv + bh % h / group;
+                Gemm.Dense(false, false, sq, dv, sk, pS.AsSpan(pO + bh * sq * sk, sq * sk), vS.AsSpan(vO + kv * sk * dv, sk * dv), yS.AsSpan(bh * sq * dv, sq * dv));
+            }
+        });
+        if (!Autograd.ShouldRecord(probs, v)) return y;
+        return Autograd.Record(y, "AttentionContext", [probs, v], g =>
+        {
+            Tensor? gp = probs.RequiresGrad ? new Tensor(probs.ShapeRef) : null, gv = v.RequiresGrad ? new Tensor(v.ShapeRef) : null;
+            var gS = g.Storage; int gO = g.Offset;
+            for (int bh = 0; bh < b * h; bh++)
+            {
+                int kv = bh / h * hkv + bh % h / group;
+                var gBlock = gS.AsSpan(gO + bh * sq * dv, sq * dv);
+                if (gp is not null)
+                    Gemm.Dense(false, true, sq, sk, dv, gBlock, vS.AsSpan(vO + kv * sk * dv, sk * dv), gp.Data.Slice(bh * sq * sk, sq * sk));
+                if (gv is not null)
+                    Gemm.Dense(true, false, sk, dv, sq, pS.AsSpan(pO + bh * sq * sk, sq * sk), gBlock, gv.Data.Slice(kv * sk * dv, sk * dv), beta: 1f);
+            }
+            return [gp, gv];
+        });
+    }
+
+    private static (int B, int H, int Sq, int D, int Hkv, int Sk) AttentionDims(Tensor q, Tensor k, string what)
+    {
+        if (q.Rank != 4 || k.Rank != 4 || q.ShapeRef[0] != k.ShapeRef[0] || (what == "key" && q.ShapeRef[3] != k.ShapeRef[3])
+            || k.ShapeRef[1] == 0 || q.ShapeRef[1] % k.ShapeRef[1] != 0)
+            throw new ArgumentException($"Attention: query {ShapeUtil.Format(q.ShapeRef)} and {what} {ShapeUtil.Format(k.ShapeRef)} must be [B, H, S, D] and [B, Hkv, S, D] with H divisible by Hkv.");
+        return (q.ShapeRef[0], q.ShapeRef[1], q.ShapeRef[2], q.ShapeRef[3], k.ShapeRef[1], k.ShapeRef[2]);
+    }
+
+    // Gradients never flow into masked scores; zero them so a caller's −∞ bookkeeping cannot leak.
+    private static float[] MaskedCopy(Tensor g, int sq, int sk, int shift)
+    {
+        var copy = g.ToArray();
+        for (int blockStart = 0; blockStart < copy.Length; blockStart += sq * sk)
+            for (int i = 0; i < sq; i++)
+            {
+                int firstMasked = Math.Max(i + shift + 1, 0);
+                if (firstMasked < sk) copy.AsSpan(blockStart + i * sk + firstMasked, sk - firstMasked).Clear();
+            }
+        return copy;
+    }
+}

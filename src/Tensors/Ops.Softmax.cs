@@ -1,0 +1,86 @@
+using System.Numerics.Tensors;
+using LvlmEval.Tensors.Kernels;
+
+namespace LvlmEval.Tensors;
+
+public static partial class Ops
+{
+    /// <summary>Softmax along an axis, max-subtracted for stability.</summary>
+    public static Tensor Softmax(Tensor x, int axis = -1) => SoftmaxFamily(x, axis, log: false);
+
+    /// <summary>Log-softmax along an axis, computed as (x − max) − log Σ exp(x − max).</summary>
+    public static Tensor LogSoftmax(Tensor x, int axis = -1) => SoftmaxFamily(x, axis, log: true);
+
+    private static Tensor SoftmaxFamily(Tensor x, int axis, bool log)
+    {
+        int ax = ShapeUtil.NormalizeAxis(axis, x.Rank);
+        if (ax != x.Rank - 1)
+        {
+            // Other axes: move the axis last, reuse the row kernel, move it back (autograd composes).
+            var moved = Transpose(x, ax, -1);
+            return Transpose(SoftmaxFamily(moved, -1, log), ax, -1);
+        }
+        int n = x.ShapeRef[^1];
+        int rows = n == 0 ? 0 : x.Length / n;
+        var y = new Tensor(x.ShapeRef);
+        var xs = x.Storage; int xo = x.Offset; var ys = y.Storage;
+        Parallelism.ForRanges(rows, 4L * n, (s, e) =>
+        {
+            for (int r = s; r < e; r++)
+            {
+                var row = xs.AsSpan(xo + r * n, n);
+                var o = ys.AsSpan(r * n, n);
+                if (log) LogSoftmaxRow(row, o); else SoftmaxRow(row, o);
+            }
+        });
+        if (!Autograd.ShouldRecord(x)) return y;
+        return Autograd.Record(y, log ? "LogSoftmax" : "Softmax", [x], g =>
+        {
+            var dx = new Tensor(x.ShapeRef);
+            var gs = g.Storage; int go = g.Offset; var ds = dx.Storage;
+            Parallelism.ForRanges(rows, 4L * n, (s, e) =>
+            {
+                for (int r = s; r < e; r++)
+                {
+                    var yr = ys.AsSpan(r * n, n);
+                    var gr = gs.AsSpan(go + r * n, n);
+                    var dr = ds.AsSpan(r * n, n);
+                    if (log)
+                    {
+                        // dx = g − softmax · Σg, softmax = exp(y).
+                        float sum = TensorPrimitives.Sum(gr);
+                        TensorPrimitives.Exp(yr, dr);
+                        TensorPrimitives.MultiplyAdd(dr, -sum, gr, dr);
+                    }
+                    else
+                    {
+                        // dx = y ⊙ (g − ⟨g, y⟩).
+                        float dot = TensorPrimitives.Dot(gr, yr);
+                        TensorPrimitives.Subtract(gr, dot, dr);
+                        TensorPrimitives.Multiply(dr, yr, dr);
+                    }
+                }
+            });
+            return [dx];
+        });
+    }
+
+    internal static void SoftmaxRow(ReadOnlySpan<float> x, Span<float> y)
+    {
+        float max = TensorPrimitives.Max(x);
+        if (float.IsNegativeInfinity(max)) { y.Fill(float.NaN); return; } // all masked: undefined, as PyTorch
+        TensorPrimitives.Subtract(x, max, y);
+        TensorPrimitives.Exp(y, y);
+        float sum = TensorPrimitives.Sum(y);
+        TensorPrimitives.Multiply(y, 1f / sum, y);
+    }
+
+    private static void LogSoftmaxRow(ReadOnlySpan<float> x, Span<float> y)
+    {
+        float max = TensorPrimitives.Max(x);
+        TensorPrimitives.Subtract(x, max, y);
+        float sumExp = 0f;
+        for (int i = 0; i < y.Length; i++) sumExp += MathF.Exp(y[i]);
+        TensorPrimitives.Subtract(y, MathF.Log(sumExp), y);
+    }
+}
