@@ -23,10 +23,14 @@ public sealed class Tensor
     public Tensor(params int[] shape) : this(new float[ShapeUtil.Numel(shape)], 0, shape) { }
 
     /// <summary>Wraps <paramref name="data"/> (not copied) as a tensor of the given shape.</summary>
-    public Tensor(float[] data, params int[] shape) : this(data, 0, shape)
+    public Tensor(float[] data, params int[] shape) : this(RequireLength(data, shape), 0, shape) { }
+
+    private static float[] RequireLength(float[] data, int[] shape)
     {
-        if (data.Length != Length)
-            throw new ArgumentException($"Data length {data.Length} does not match shape {ShapeUtil.Format(shape)} ({Length} elements).");
+        int n = ShapeUtil.Numel(shape);
+        if (data.Length != n)
+            throw new ArgumentException($"Data length {data.Length} does not match shape {ShapeUtil.Format(shape)} ({n} elements).");
+        return data;
     }
 
     internal Tensor(float[] storage, int offset, int[] shape)
