@@ -51,7 +51,7 @@ public sealed unsafe class SafetensorsFile : ISafetensorsReader, IDisposable
         if (fileLength < 8)
         {
             stream.Dispose();
-            SafetensorsHeader.ReadHeaderLength(path, fileLength, default);
+            SafetensorsHeader.ReadHeaderLength(path, fileLength, default); // throws: too short to hold the length prefix
         }
 
         MemoryMappedFile? map = null;
