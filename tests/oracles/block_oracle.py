@@ -1,6 +1,6 @@
 """PyTorch references for composite blocks: a Llama decoder block and a two-layer MLP.
 
-Usage: block_oracle.py llama|mlp SPEC.json OUT.json
+Usage: block_oracle.py llama|mlp|train_mlp SPEC.json OUT.json
 SPEC holds the parameters by name, the input, the upstream gradient (llama) or targets (mlp).
 OUT holds the output (or loss) and the gradient of every parameter and of the input.
 """
@@ -55,18 +55,41 @@ def llama_block(p, x, spec):
     return x + mlp
 
 
+def mlp_logits(p, x):
+    return F.linear(F.gelu(F.linear(x, p["0.weight"], p["0.bias"])), p["2.weight"], p["2.bias"])
+
+
+def train_mlp(params, x, spec):
+    """Full-batch AdamW on cross-entropy, with gradient clipping; returns the loss before each step."""
+    targets = torch.tensor(spec["targets"], dtype=torch.long)
+    order = list(params.keys())
+    opt = torch.optim.AdamW([params[k] for k in order], lr=spec["lr"], weight_decay=spec["weight_decay"])
+    losses = []
+    for _ in range(spec["steps"]):
+        opt.zero_grad()
+        loss = F.cross_entropy(mlp_logits(params, x), targets)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([params[k] for k in order], spec["max_norm"])
+        opt.step()
+        losses.append(loss.item())
+    return losses
+
+
 def main():
     kind, spec_path, out_path = sys.argv[1:4]
     spec = json.load(open(spec_path))
     params = {name: tensor(entry) for name, entry in spec["params"].items()}
     x = tensor(spec["input"])
+    if kind == "train_mlp":
+        json.dump({"losses": train_mlp(params, x.detach(), spec)}, open(out_path, "w"))
+        return
     if kind == "llama":
         out = llama_block(params, x, spec)
         upstream = torch.tensor(spec["upstream"], dtype=torch.float32).reshape(out.shape)
         (out * upstream).sum().backward()
         value = out.detach().reshape(-1).tolist()
     else:
-        logits = F.linear(F.gelu(F.linear(x, params["0.weight"], params["0.bias"])), params["2.weight"], params["2.bias"])
+        logits = mlp_logits(params, x)
         loss = F.cross_entropy(logits, torch.tensor(spec["targets"], dtype=torch.long))
         loss.backward()
         value = [loss.item()]
