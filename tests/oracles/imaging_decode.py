@@ -1,5 +1,6 @@
 """Decode-parity oracle: writes JPEG and PNG fixtures into DIR and, for each, PIL's
-Image.open(f).convert("RGB") pixels as NAME.rgb. Prints one line per fixture: name width height."""
+Image.open(f).convert("RGB") pixels as NAME.rgb. Prints one line per fixture: name width height.
+Extra arguments name files already in DIR to decode as well."""
 import sys
 import os
 import numpy as np
@@ -48,6 +49,11 @@ Image.fromarray(rgb).convert("L").save(os.path.join(out_dir, "grayscale.jpg"), q
 Image.fromarray(rgb).convert("CMYK").save(os.path.join(out_dir, "cmyk.jpg"), quality=90); record("cmyk.jpg")
 cmyk = rng.integers(0, 256, (45, 67, 4), dtype=np.uint8)
 Image.fromarray(cmyk, "CMYK").save(os.path.join(out_dir, "cmyk_inks.jpg"), quality=95); record("cmyk_inks.jpg")
+exif = Image.Exif()
+exif[0x0112] = 6  # orientation "rotate 90 CW": PIL's Image.open does not apply it, neither do we
+Image.fromarray(rgb).save(os.path.join(out_dir, "exif_orientation.jpg"), quality=90, exif=exif.tobytes()); record("exif_orientation.jpg")
+for extra in sys.argv[2:]:  # JPEGs written by the caller (e.g. YCCK from libjpeg-turbo), decoded here by PIL
+    record(extra)
 
 Image.fromarray(rgb).save(os.path.join(out_dir, "rgb.png")); record("rgb.png")
 rgba = np.concatenate([rgb, rng.integers(0, 256, (45, 67, 1), dtype=np.uint8)], axis=-1)
