@@ -3,11 +3,15 @@ using LvlmEval.Tensors;
 namespace LvlmEval.Imaging.Perturbations;
 
 /// <summary>
-/// Gaussian blur of a [C, H, W] tensor with torchvision's definition: taps exp(−½ (x/σ)²) at x = −(k−1)/2 … (k−1)/2,
-/// normalised to sum 1, applied separably with reflect padding (edge pixel not repeated).
+/// Substrate: the same image blurred with a Gaussian, defined as torchvision's <c>gaussian_blur</c>: taps
+/// exp(−½ (x/σ)²) at x = −(k−1)/2 … (k−1)/2 for odd kernel size k, normalised to sum 1, applied separably with
+/// reflect padding (edge pixel not repeated).
 /// </summary>
-public static class GaussianBlur
+public sealed record GaussianBlur(int KernelSize, double Sigma) : Substrate
 {
+    /// <summary>Returns a blurred copy of <paramref name="image"/> ([C, H, W]).</summary>
+    public Tensor Apply(Tensor image) => Apply(image, KernelSize, Sigma);
+
     /// <summary>The normalised 1-D kernel of odd <paramref name="kernelSize"/>.</summary>
     public static float[] Kernel(int kernelSize, double sigma)
     {

@@ -59,8 +59,8 @@ public static class Perturbation
                 filled.Data.Slice(plane, plane).Fill(color.Green);
                 filled.Data.Slice(2 * plane, plane).Fill(color.Blue);
                 return filled;
-            case GaussianBlurSubstrate blur:
-                return GaussianBlur.Apply(pixels, blur.KernelSize, blur.Sigma);
+            case GaussianBlur blur:
+                return blur.Apply(pixels);
             case OtherImage other:
                 PerturbationShapes.RequireSameShape(pixels, other.Pixels, nameof(substrate));
                 return other.Pixels;

@@ -27,11 +27,5 @@ public sealed record ConstantColor(float Red, float Green, float Blue) : Substra
     }
 }
 
-/// <summary>
-/// The same image blurred with a Gaussian of odd <see cref="KernelSize"/> and <see cref="Sigma"/> (torchvision
-/// <c>gaussian_blur</c> semantics: sampled, normalised kernel, reflect padding).
-/// </summary>
-public sealed record GaussianBlurSubstrate(int KernelSize, double Sigma) : Substrate;
-
 /// <summary>Another [3, H, W] model-input image of the same size (e.g. a different sample).</summary>
 public sealed record OtherImage(Tensor Pixels) : Substrate;

@@ -41,7 +41,7 @@ public sealed class PerturbationTests
 
         ImagingAssert.FloatsWithin(GaussianBlur.Apply(pixels, kernel, sigma).Data, ImagingAssert.ReadFloats(dir.File("blur.f32")), 1e-5, "blur");
         ImagingAssert.FloatsWithin(Perturbation.Apply(pixels, mask, color).Data, ImagingAssert.ReadFloats(dir.File("constant.f32")), 1e-6, "constant");
-        ImagingAssert.FloatsWithin(Perturbation.Apply(pixels, mask, new GaussianBlurSubstrate(kernel, sigma)).Data,
+        ImagingAssert.FloatsWithin(Perturbation.Apply(pixels, mask, new GaussianBlur(kernel, sigma)).Data,
             ImagingAssert.ReadFloats(dir.File("blurred.f32")), 1e-5, "blurred");
         ImagingAssert.FloatsWithin(Perturbation.Apply(pixels, mask, new OtherImage(other)).Data, ImagingAssert.ReadFloats(dir.File("other.f32")), 1e-6, "other image");
     }
