@@ -52,6 +52,10 @@ Image.fromarray(cmyk, "CMYK").save(os.path.join(out_dir, "cmyk_inks.jpg"), quali
 exif = Image.Exif()
 exif[0x0112] = 6  # orientation "rotate 90 CW": PIL's Image.open does not apply it, neither do we
 Image.fromarray(rgb).save(os.path.join(out_dir, "exif_orientation.jpg"), quality=90, exif=exif.tobytes()); record("exif_orientation.jpg")
+with open(os.path.join(out_dir, "baseline.jpg"), "rb") as f:
+    jpeg = f.read()
+# Stray bytes before the end-of-image marker: libjpeg warns ("extraneous bytes before marker") and PIL decodes anyway.
+write_bytes("extraneous_bytes.jpg", jpeg[:-2] + b"\x00\x11\x22" + jpeg[-2:])
 for extra in sys.argv[2:]:  # JPEGs written by the caller (e.g. YCCK from libjpeg-turbo), decoded here by PIL
     record(extra)
 
