@@ -68,6 +68,9 @@ Image.fromarray(rgb).convert("1").save(os.path.join(out_dir, "bilevel.png")); re
 Image.fromarray(rgb).convert("P", palette=Image.ADAPTIVE, colors=200).save(os.path.join(out_dir, "palette.png")); record("palette.png")
 pal = Image.fromarray(rgb).convert("P", palette=Image.ADAPTIVE, colors=16)
 pal.save(os.path.join(out_dir, "palette_trns.png"), transparency=3); record("palette_trns.png")
+# A PNG behind a .JPEG name, as in ImageNet's training set: the content decides, not the extension.
+with open(os.path.join(out_dir, "rgb.png"), "rb") as f:
+    write_bytes("png_named.jpg", f.read())
 
 w, h = 31, 17
 gray16 = rng.integers(0, 65536, (h, w), dtype=np.uint16)

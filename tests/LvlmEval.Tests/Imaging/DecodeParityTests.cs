@@ -52,6 +52,7 @@ public sealed class DecodeParityTests
     [TestCase("gray2.png")]
     [TestCase("gray4.png")]
     [TestCase("palette4.png")]
+    [TestCase("png_named.jpg")]
     public void PngDecodesIdenticallyToPil(string name) => AssertMatchesPil(name, tolerance: 0);
 
     /// <summary>
