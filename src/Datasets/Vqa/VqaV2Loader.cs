@@ -1,5 +1,3 @@
-using LvlmEval.Datasets.Formats;
-
 namespace LvlmEval.Datasets.Vqa;
 
 /// <summary>
@@ -33,16 +31,11 @@ public sealed class VqaV2Loader : IDatasetLoader
         bool isTest = split.StartsWith("test", StringComparison.OrdinalIgnoreCase);
         if (!isTest) DatasetPaths.RequireFile(this, annotationsPath, "annotations file");
 
-        var questions = JsonFiles.Read<VqaQuestionFile>(this, questionsPath).Questions
-            ?? throw new DatasetLayoutException(Name, $"'{questionsPath}' has no \"questions\" array.", ExpectedLayout);
+        var questions = VqaJsonReader.ReadQuestions(this, questionsPath);
         var annotations = new Dictionary<long, VqaAnnotation>();
         if (File.Exists(annotationsPath))
-        {
-            var list = JsonFiles.Read<VqaAnnotationFile>(this, annotationsPath).Annotations
-                ?? throw new DatasetLayoutException(Name, $"'{annotationsPath}' has no \"annotations\" array.", ExpectedLayout);
-            foreach (var a in list)
+            foreach (var a in VqaJsonReader.ReadAnnotations(this, annotationsPath))
                 if (a.QuestionId is long id) annotations[id] = a;
-        }
 
         var pending = new List<PendingSample>(questions.Count);
         for (int i = 0; i < questions.Count; i++)
@@ -62,9 +55,9 @@ public sealed class VqaV2Loader : IDatasetLoader
                 if (annotations.TryGetValue(q.QuestionId.Value, out var a))
                 {
                     string annRecord = $"annotation of question_id {id}";
-                    if (a.Answers is null || a.Answers.Count == 0 || a.Answers.Any(x => x.Answer is null))
+                    if (a.Answers is null || a.Answers.Length == 0 || a.Answers.Any(x => x is null))
                         throw new SampleErrorException(Error(annotationsPath, annRecord, "answers", "missing or incomplete"));
-                    answers = a.Answers.Select(x => x.Answer!).ToList();
+                    answers = a.Answers!;
                     answerType = a.AnswerType;
                     if (a.QuestionType is not null) metadata["question_type"] = a.QuestionType;
                     if (a.MultipleChoiceAnswer is not null) metadata["multiple_choice_answer"] = a.MultipleChoiceAnswer;
