@@ -6,7 +6,7 @@ public static class DatasetReader
     /// <summary>The selected entries in dataset order.</summary>
     public static IEnumerable<DatasetEntry> Read(IDatasetLoader loader, DatasetOptions options)
     {
-        if (!Directory.Exists(options.Root))
+        if (loader.RequiresRoot && !Directory.Exists(options.Root))
             throw new DatasetLayoutException(loader.Name, $"dataset root '{options.Root}' does not exist.", loader.ExpectedLayout);
         var index = loader.Index(options);
         foreach (var position in Select(index.Count, options))

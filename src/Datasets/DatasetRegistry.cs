@@ -1,6 +1,7 @@
 using LvlmEval.Datasets.ChartQa;
 using LvlmEval.Datasets.ImageNet;
 using LvlmEval.Datasets.Mmvp;
+using LvlmEval.Datasets.Shapes;
 using LvlmEval.Datasets.Vqa;
 using LvlmEval.Datasets.Voc;
 
@@ -16,6 +17,7 @@ public static class DatasetRegistry
         ["voc"] = () => new VocLoader(),
         ["imagenet"] = () => new ImageNetLoader(),
         ["chartqa"] = () => new ChartQaLoader(),
+        ["shapes"] = () => new ShapesLoader(),
     };
 
     /// <summary>Registered names, sorted.</summary>

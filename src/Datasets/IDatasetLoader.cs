@@ -12,6 +12,9 @@ public interface IDatasetLoader
     /// <summary>Split used when none is given.</summary>
     string DefaultSplit { get; }
 
+    /// <summary>Whether the loader reads files under <see cref="DatasetOptions.Root"/> (synthetic datasets do not).</summary>
+    bool RequiresRoot => true;
+
     /// <summary>The folder layout this loader expects, printed when the root or an index file is missing.</summary>
     string ExpectedLayout { get; }
 
