@@ -57,8 +57,9 @@ internal static class ColumnChunkEncoder
         int? dictionaryOffset = null;
         int[]? indices = null;
 
-        if (useDictionary && DictionaryBuilder.TryBuild(dense.Span, options.MaxDictionaryBytes, out var dictionary, out indices))
+        if (useDictionary && DictionaryBuilder.TryBuild(dense.Span, options.MaxDictionaryBytes, out var dictionary, out var dictionaryIndices))
         {
+            indices = dictionaryIndices;
             statistics = StatisticsBuilder.Build<T, TCodec>(dictionary, rows - dense.Length);
             var body = new ByteBuffer();
             TCodec.EncodePlain(dictionary, body);
