@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Microsoft.Win32.SafeHandles;
 using LvlmEval.Parquet.Format;
 using LvlmEval.Parquet.Reading;
 using LvlmEval.Parquet.Thrift;
@@ -14,14 +13,16 @@ namespace LvlmEval.Parquet;
 public sealed class ParquetFileReader : IDisposable
 {
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
-    private readonly SafeFileHandle _handle;
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
     private readonly long _footerStart;
 
-    private ParquetFileReader(string path, SafeFileHandle handle)
+    private ParquetFileReader(string path, Stream stream, bool leaveOpen)
     {
         FilePath = path;
-        _handle = handle;
-        long length = RandomAccess.GetLength(handle);
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        long length = stream.Length;
         if (length < 12) throw new ParquetFormatException(path, 0, $"file is {length} bytes, too short for a Parquet file (at least 12)");
         Span<byte> head = stackalloc byte[4];
         Span<byte> tail = stackalloc byte[8];
@@ -47,16 +48,23 @@ public sealed class ParquetFileReader : IDisposable
     /// <summary>Opens <paramref name="path"/> and reads its footer.</summary>
     public static ParquetFileReader Open(string path)
     {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.RandomAccess);
         try
         {
-            return new ParquetFileReader(path, handle);
+            return new ParquetFileReader(path, stream, leaveOpen: false);
         }
         catch
         {
-            handle.Dispose();
+            stream.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Reads Parquet from a seekable <paramref name="stream"/>; <paramref name="name"/> is used in errors.</summary>
+    public static ParquetFileReader Open(Stream stream, string name, bool leaveOpen = false)
+    {
+        if (!stream.CanSeek || !stream.CanRead) throw new ArgumentException($"{name}: a Parquet stream must be readable and seekable.", nameof(stream));
+        return new ParquetFileReader(name, stream, leaveOpen);
     }
 
     /// <summary>The file being read.</summary>
@@ -121,7 +129,10 @@ public sealed class ParquetFileReader : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        if (!_leaveOpen) _stream.Dispose();
+    }
 
     private void ValidateRowGroups()
     {
@@ -151,7 +162,8 @@ public sealed class ParquetFileReader : IDisposable
         long start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
         long length = meta.TotalCompressedSize;
         if (start < 4 || length < 0 || length > _footerStart - start)
-            throw new ParquetFormatException(FilePath, start, $"column chunk '{string.Join('.', meta.PathInSchema)}' at {start} of {length} bytes lies outside the data region [4, {_footerStart})");
+            throw new ParquetFormatException(FilePath, _footerStart,
+                $"the footer places column chunk '{string.Join('.', meta.PathInSchema)}' at {start} with {length} bytes, outside the data region [4, {_footerStart})");
         var bytes = new byte[length];
         ReadExactly(bytes, start);
         return new ChunkSource { FilePath = FilePath, Bytes = bytes, FileOffset = start, Codec = meta.Codec };
@@ -159,10 +171,11 @@ public sealed class ParquetFileReader : IDisposable
 
     private void ReadExactly(Span<byte> buffer, long offset)
     {
+        _stream.Position = offset;
         int done = 0;
         while (done < buffer.Length)
         {
-            int n = RandomAccess.Read(_handle, buffer[done..], offset + done);
+            int n = _stream.Read(buffer[done..]);
             if (n == 0) throw new ParquetFormatException(FilePath, offset + done, "file ends unexpectedly");
             done += n;
         }
