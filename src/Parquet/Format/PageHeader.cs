@@ -49,6 +49,17 @@ public sealed class DataPageHeaderV2
     public int RepetitionLevelsByteLength { get; set; }
     public bool IsCompressed { get; set; } = true;
 
+    internal void Write(CompactProtocolWriter w)
+    {
+        w.WriteI32Field(1, NumValues);
+        w.WriteI32Field(2, NumNulls);
+        w.WriteI32Field(3, NumRows);
+        w.WriteI32Field(4, (int)Encoding);
+        w.WriteI32Field(5, DefinitionLevelsByteLength);
+        w.WriteI32Field(6, RepetitionLevelsByteLength);
+        w.WriteBoolField(7, IsCompressed);
+    }
+
     internal static DataPageHeaderV2 Read(CompactProtocolReader r)
     {
         var h = new DataPageHeaderV2();
@@ -124,7 +135,7 @@ public sealed class PageHeader
         if (Crc is { } crc) w.WriteI32Field(4, crc);
         if (DataPageHeader is not null) w.WriteStructField(5, DataPageHeader.Write);
         if (DictionaryPageHeader is not null) w.WriteStructField(7, DictionaryPageHeader.Write);
-        if (DataPageHeaderV2 is not null) throw new NotSupportedException("This library writes data pages V1 only.");
+        if (DataPageHeaderV2 is not null) w.WriteStructField(8, DataPageHeaderV2.Write);
     }
 
     internal static PageHeader Read(CompactProtocolReader r)
