@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using LvlmEval.Parquet.Encodings;
 
 namespace LvlmEval.Parquet.Compression;
@@ -19,105 +20,116 @@ internal static class Snappy
     public static void Compress(ReadOnlySpan<byte> input, ByteBuffer output)
     {
         output.WriteUleb128((ulong)input.Length);
+        var span = output.GetSpan(MaxCompressedLength(input.Length));
         Span<ushort> table = stackalloc ushort[1 << HashBits];
+        int written = 0;
         for (int blockStart = 0; blockStart < input.Length; blockStart += BlockSize)
         {
             var block = input.Slice(blockStart, Math.Min(BlockSize, input.Length - blockStart));
             table.Clear();
-            CompressBlock(block, table, output);
+            written += CompressBlock(block, table, span[written..]);
         }
+        output.Advance(written);
     }
 
     private static uint Hash(uint fourBytes) => (fourBytes * 0x1E35A7BDu) >> (32 - HashBits);
 
-    private static void CompressBlock(ReadOnlySpan<byte> block, Span<ushort> table, ByteBuffer output)
+    // Pointer arithmetic keeps the inner loop free of bounds checks; every load stays below block.Length by construction.
+    private static unsafe int CompressBlock(ReadOnlySpan<byte> block, Span<ushort> table, Span<byte> output)
     {
-        int nextEmit = 0, ip = 1;
-        int limit = block.Length - 15; // leave room so 4-byte loads never run past the block
-        if (block.Length < 16)
+        fixed (byte* src = block)
+        fixed (byte* dst = output)
+        fixed (ushort* hashTable = table)
         {
-            EmitLiteral(block, output);
-            return;
-        }
-        int skip = 32;
-        while (ip < limit)
-        {
-            uint current = BinaryPrimitives.ReadUInt32LittleEndian(block[ip..]);
-            uint h = Hash(current);
-            int candidate = table[(int)h];
-            table[(int)h] = (ushort)ip;
-            if (candidate >= ip || BinaryPrimitives.ReadUInt32LittleEndian(block[candidate..]) != current)
+            byte* op = dst;
+            int nextEmit = 0, ip = 1;
+            int limit = block.Length - 15; // leave room so 4- and 8-byte loads never run past the block
+            if (block.Length >= 16)
             {
-                ip += skip++ >> 5; // probe more sparsely through incompressible data
-                continue;
+                int skip = 32;
+                while (ip < limit)
+                {
+                    uint current = Unsafe.ReadUnaligned<uint>(src + ip);
+                    uint h = Hash(current);
+                    int candidate = hashTable[h];
+                    hashTable[h] = (ushort)ip;
+                    if (Unsafe.ReadUnaligned<uint>(src + candidate) != current || candidate >= ip)
+                    {
+                        ip += skip++ >> 5; // probe more sparsely through incompressible data
+                        continue;
+                    }
+                    skip = 32;
+                    op = EmitLiteral(src + nextEmit, ip - nextEmit, op);
+                    int matchLength = 4 + MatchLength(src, candidate + 4, ip + 4, block.Length);
+                    op = EmitCopy(ip - candidate, matchLength, op);
+                    ip += matchLength;
+                    nextEmit = ip;
+                    if (ip < limit) hashTable[Hash(Unsafe.ReadUnaligned<uint>(src + ip - 1))] = (ushort)(ip - 1);
+                }
             }
-            skip = 32;
-            EmitLiteral(block[nextEmit..ip], output);
-            int matchLength = 4 + MatchLength(block, candidate + 4, ip + 4);
-            EmitCopy(ip - candidate, matchLength, output);
-            ip += matchLength;
-            nextEmit = ip;
-            if (ip < limit) table[(int)Hash(BinaryPrimitives.ReadUInt32LittleEndian(block[(ip - 1)..]))] = (ushort)(ip - 1);
+            op = EmitLiteral(src + nextEmit, block.Length - nextEmit, op);
+            return (int)(op - dst);
         }
-        EmitLiteral(block[nextEmit..], output);
     }
 
-    private static int MatchLength(ReadOnlySpan<byte> block, int a, int b)
+    private static unsafe int MatchLength(byte* src, int a, int b, int end)
     {
-        int n = 0, max = block.Length - b;
+        int n = 0, max = end - b;
         while (n + 8 <= max)
         {
-            ulong x = BinaryPrimitives.ReadUInt64LittleEndian(block[(a + n)..]) ^ BinaryPrimitives.ReadUInt64LittleEndian(block[(b + n)..]);
+            ulong x = Unsafe.ReadUnaligned<ulong>(src + a + n) ^ Unsafe.ReadUnaligned<ulong>(src + b + n);
             if (x != 0) return n + BitOperations.TrailingZeroCount(x) / 8;
             n += 8;
         }
-        while (n < max && block[a + n] == block[b + n]) n++;
+        while (n < max && src[a + n] == src[b + n]) n++;
         return n;
     }
 
-    private static void EmitLiteral(ReadOnlySpan<byte> literal, ByteBuffer output)
+    private static unsafe byte* EmitLiteral(byte* literal, int length, byte* op)
     {
-        if (literal.IsEmpty) return;
-        int n = literal.Length - 1;
-        if (n < 60) output.WriteByte((byte)(n << 2));
+        if (length == 0) return op;
+        int n = length - 1;
+        if (n < 60) *op++ = (byte)(n << 2);
         else
         {
             int extra = n < 1 << 8 ? 1 : n < 1 << 16 ? 2 : n < 1 << 24 ? 3 : 4;
-            output.WriteByte((byte)((59 + extra) << 2));
-            for (int i = 0; i < extra; i++) output.WriteByte((byte)(n >> (8 * i)));
+            *op++ = (byte)((59 + extra) << 2);
+            for (int i = 0; i < extra; i++) *op++ = (byte)(n >> (8 * i));
         }
-        output.Write(literal);
+        Buffer.MemoryCopy(literal, op, length, length);
+        return op + length;
     }
 
-    private static void EmitCopy(int offset, int length, ByteBuffer output)
+    private static unsafe byte* EmitCopy(int offset, int length, byte* op)
     {
         // Copies hold at most 64 bytes; keep the last piece at 4 or more so the short form stays usable.
         while (length >= 68)
         {
-            EmitCopyUpTo64(offset, 64, output);
+            op = EmitCopyUpTo64(offset, 64, op);
             length -= 64;
         }
         if (length > 64)
         {
-            EmitCopyUpTo64(offset, 60, output);
+            op = EmitCopyUpTo64(offset, 60, op);
             length -= 60;
         }
-        EmitCopyUpTo64(offset, length, output);
+        return EmitCopyUpTo64(offset, length, op);
     }
 
-    private static void EmitCopyUpTo64(int offset, int length, ByteBuffer output)
+    private static unsafe byte* EmitCopyUpTo64(int offset, int length, byte* op)
     {
         if (length is >= 4 and < 12 && offset < 2048)
         {
-            output.WriteByte((byte)(((offset >> 8) << 5) | ((length - 4) << 2) | 1));
-            output.WriteByte((byte)offset);
+            *op++ = (byte)(((offset >> 8) << 5) | ((length - 4) << 2) | 1);
+            *op++ = (byte)offset;
         }
         else
         {
-            output.WriteByte((byte)(((length - 1) << 2) | 2));
-            output.WriteByte((byte)offset);
-            output.WriteByte((byte)(offset >> 8));
+            *op++ = (byte)(((length - 1) << 2) | 2);
+            *op++ = (byte)offset;
+            *op++ = (byte)(offset >> 8);
         }
+        return op;
     }
 
     /// <summary>Decompresses into <paramref name="output"/>, whose length must equal the stored uncompressed length.</summary>
