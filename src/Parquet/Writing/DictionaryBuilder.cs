@@ -1,11 +1,14 @@
+using System.Runtime.InteropServices;
+
 namespace LvlmEval.Parquet.Writing;
 
 /// <summary>Builds a column chunk's dictionary (first-seen order) and the index of every value in it.</summary>
 internal static class DictionaryBuilder
 {
     /// <summary>
-    /// False when a dictionary would not pay off: more distinct values than half the values, or a dictionary
-    /// larger than <paramref name="maxDictionaryBytes"/> (counted as UTF-16 chars, a close enough proxy).
+    /// False when a dictionary would not pay off: more distinct values than half the values (judged early from the
+    /// first values, so unique columns do not pay for a full hash pass), or a dictionary larger than
+    /// <paramref name="maxDictionaryBytes"/> (counted as UTF-16 chars, a close enough proxy).
     /// </summary>
     public static bool TryBuild<T>(ReadOnlySpan<T> values, int maxDictionaryBytes, out T[] dictionary, out int[] indices) where T : notnull
     {
@@ -14,13 +17,14 @@ internal static class DictionaryBuilder
         indices = new int[values.Length];
         long bytes = 0;
         int maxDistinct = Math.Max(1, values.Length / 2);
+        const int Probe = 4096;
         for (int i = 0; i < values.Length; i++)
         {
             var v = values[i];
-            if (!lookup.TryGetValue(v, out int index))
+            ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(lookup, v, out bool exists);
+            if (!exists)
             {
-                index = entries.Count;
-                lookup.Add(v, index);
+                slot = entries.Count;
                 entries.Add(v);
                 bytes += v is string s ? 4 + s.Length : 8;
                 if (entries.Count > maxDistinct || bytes > maxDictionaryBytes)
@@ -30,7 +34,13 @@ internal static class DictionaryBuilder
                     return false;
                 }
             }
-            indices[i] = index;
+            indices[i] = slot;
+            if (i == Probe && entries.Count > Probe * 3 / 4)
+            {
+                dictionary = [];
+                indices = [];
+                return false;
+            }
         }
         dictionary = entries.ToArray();
         return true;
