@@ -27,7 +27,7 @@ public sealed class ParquetWriteBenchmark : IBenchmark
         {
             var schema = BenchTable.Schema;
             var columns = BenchTable.Generate(Rows);
-            Console.WriteLine($"{"codec",-13} {"ours ms",9} {"duckdb ms",10} {"time ratio",10} {"ours MB",8} {"duckdb MB",10} {"size ratio",10}  (median of {Repeats}; DuckDB threads: {{0}})".Replace("{0}", "see below"));
+            Console.WriteLine($"{"codec",-13} {"ours ms",9} {"duckdb ms",10} {"time ratio",10} {"ours MB",8} {"duckdb MB",10} {"size ratio",10}  (median of {Repeats} after a warm-up)");
             string? threads = null;
             foreach (var codec in new[] { CompressionCodec.Snappy, CompressionCodec.Gzip, CompressionCodec.Uncompressed })
             {
