@@ -1,5 +1,4 @@
 using LvlmEval.Parquet.Encodings;
-using LvlmEval.Parquet.Writing;
 
 namespace LvlmEval.Parquet.Reading;
 

@@ -97,6 +97,35 @@ public sealed class RoundTripTests
         Assert.That(reader.Metadata.RowGroups[0].Columns[0].MetaData!.Statistics!.NullCount, Is.EqualTo(100));
     }
 
+    [Test]
+    public void TimestampsBeforeAndAfterTheEpochKeepMilliseconds()
+    {
+        using var dir = new TempDir("parquet-time");
+        var path = dir.File("time.parquet");
+        var column = new ColumnSpec("at", ParquetColumnType.Timestamp);
+        DateTime[] written =
+        [
+            new DateTime(1969, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc).AddTicks(5_000), // 999.5 ms: truncated down to 999 ms
+            new DateTime(1900, 1, 1, 0, 0, 0, 1, DateTimeKind.Utc).AddTicks(-1),          // just under 1 ms: floor gives 0 ms
+            DateTime.UnixEpoch,
+            new(2262, 4, 11, 23, 47, 16, 854, DateTimeKind.Utc),
+            new DateTime(2026, 11, 22, 3, 0, 0, DateTimeKind.Local),
+        ];
+        using (var writer = ParquetFileWriter.Create(path, new ParquetSchema(column))) { writer.Write([new ColumnData(column, written)]); writer.Commit(); }
+        using var reader = ParquetFileReader.Open(path);
+        var back = reader.ReadColumn("at").As<DateTime>();
+        DateTime[] expected =
+        [
+            new(1969, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc),
+            new(1900, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+            DateTime.UnixEpoch,
+            new(2262, 4, 11, 23, 47, 16, 854, DateTimeKind.Utc),
+            new DateTime(2026, 11, 22, 3, 0, 0, DateTimeKind.Local).ToUniversalTime(),
+        ];
+        Assert.That(back, Is.EqualTo(expected));
+        Assert.That(back.Select(t => t.Kind), Is.All.EqualTo(DateTimeKind.Utc));
+    }
+
     internal static ColumnData Slice(ColumnData data, int start, int count)
     {
         var part = ColumnData.Allocate(data.Column, count);

@@ -1,4 +1,4 @@
-namespace LvlmEval.Parquet.Writing;
+namespace LvlmEval.Parquet.Encodings;
 
 /// <summary>DateTime ⇄ Unix epoch counts. Local times are converted to UTC; Unspecified is taken as UTC.</summary>
 internal static class TimestampConversion
