@@ -9,6 +9,7 @@ namespace LvlmEval.Parquet;
 /// Reads flat Parquet files (the types of <see cref="ParquetColumnType"/>; UNCOMPRESSED, SNAPPY or GZIP; PLAIN,
 /// dictionary, DELTA and BYTE_STREAM_SPLIT encodings; data pages V1 and V2). Opening validates the magic bytes,
 /// footer length and footer; reading validates every page header. Problems raise <see cref="ParquetFormatException"/>.
+/// One reader serves one thread at a time (it seeks a single stream).
 /// </summary>
 public sealed class ParquetFileReader : IDisposable
 {
@@ -159,7 +160,8 @@ public sealed class ParquetFileReader : IDisposable
 
     private ChunkSource LoadChunk(ColumnMetaData meta)
     {
-        long start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
+        // Some writers store 0 for "no dictionary"; the chunk starts at whichever page comes first.
+        long start = meta.DictionaryPageOffset is long d && d > 0 && d < meta.DataPageOffset ? d : meta.DataPageOffset;
         long length = meta.TotalCompressedSize;
         if (start < 4 || length < 0 || length > _footerStart - start)
             throw new ParquetFormatException(FilePath, _footerStart,
