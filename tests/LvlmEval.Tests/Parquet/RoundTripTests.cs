@@ -73,7 +73,7 @@ public sealed class RoundTripTests
     }
 
     [Test]
-    public void AllNullColumnsAndNonFiniteDoublesRoundTrip()
+    public void AllNullColumnsAndNonFiniteDoublesRoundTripAndDuckDbAgrees()
     {
         using var dir = new TempDir("parquet-edge");
         var path = dir.File("edge.parquet");
@@ -91,6 +91,13 @@ public sealed class RoundTripTests
         using var reader = ParquetFileReader.Open(path);
         var back = reader.ReadAllColumns();
         for (int c = 0; c < columns.Length; c++) AssertSameValues(columns[c], back[c]);
+        using (var json = System.Text.Json.JsonDocument.Parse(NodeOracle.Run("parquet_duckdb.mjs", "read", path)))
+        {
+            var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
+            Assert.That(rows, Has.Length.EqualTo(100));
+            Assert.That(rows.Select(r => (r[0].ValueKind, r[1].ValueKind)), Is.All.EqualTo((System.Text.Json.JsonValueKind.Null, System.Text.Json.JsonValueKind.Null)));
+            Assert.That(rows.Select(r => r[2].GetString()).Take(4), Is.EqualTo(new[] { "NaN", "Infinity", "-0", "-Infinity" }));
+        }
         var stats = reader.Metadata.RowGroups[0].Columns[2].MetaData!.Statistics!;
         Assert.That(BitConverter.ToDouble(stats.MinValue), Is.EqualTo(double.NegativeInfinity), "NaN is left out of min/max");
         Assert.That(BitConverter.ToDouble(stats.MaxValue), Is.EqualTo(double.PositiveInfinity));
