@@ -59,6 +59,40 @@ public sealed class TokenizerFileFormatTests
         AssertMatchesReference(root.ToJsonString(), ["Hello world", "  two  spaces", "<s>after bos", "x</s> y", "日本語 テキスト", "😀 ok", "", " ", "a\nb"]);
     }
 
+    private static readonly string[] PreTokenizerTexts =
+    [
+        "Hello world, it's 2024!", "  leading and trailing  ", "numbers 1234567 and 3.14", "tabs\tand\nnewlines\r\n",
+        "日本語 テキスト 😀👍🏽", "I'M HERE'S", "a", "", "   ", "x<|im_start|>y",
+    ];
+
+    [TestCase("Isolated", false)]
+    [TestCase("Removed", false)]
+    [TestCase("MergedWithPrevious", false)]
+    [TestCase("MergedWithNext", false)]
+    [TestCase("Contiguous", false)]
+    [TestCase("Isolated", true)]
+    [TestCase("MergedWithNext", true)]
+    public void SplitBehavioursOnQwenMatch(string behavior, bool invert)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(HfTokenizersOracle.Qwen3Json))!;
+        var split = root["pre_tokenizer"]!["pretokenizers"]![0]!;
+        split["behavior"] = behavior;
+        split["invert"] = invert;
+        AssertMatchesReference(root.ToJsonString(), PreTokenizerTexts);
+    }
+
+    [TestCase("""{"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true}""")]
+    [TestCase("""{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true}""")]
+    [TestCase("""{"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, {"type": "Digits", "individual_digits": true}, {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": false, "use_regex": false}]}""")]
+    [TestCase("""{"type": "Sequence", "pretokenizers": [{"type": "Digits", "individual_digits": false}, {"type": "Split", "pattern": {"String": " "}, "behavior": "MergedWithPrevious", "invert": false}, {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": false}]}""")]
+    [TestCase("""{"type": "Sequence", "pretokenizers": [{"type": "Whitespace"}, {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": false, "use_regex": false}]}""")]
+    public void OtherPreTokenizersOnQwenMatch(string preTokenizer)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(HfTokenizersOracle.Qwen3Json))!;
+        root["pre_tokenizer"] = JsonNode.Parse(preTokenizer);
+        AssertMatchesReference(root.ToJsonString(), PreTokenizerTexts);
+    }
+
     [Test]
     public void SpecialTokenAtAnExplicitIdMatchesAFileDeclaringIt()
     {
