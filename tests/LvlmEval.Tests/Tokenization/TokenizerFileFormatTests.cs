@@ -93,6 +93,23 @@ public sealed class TokenizerFileFormatTests
         AssertMatchesReference(root.ToJsonString(), PreTokenizerTexts);
     }
 
+    [TestCase("""{"type": "NFD"}""")]
+    [TestCase("""{"type": "NFKC"}""")]
+    [TestCase("""{"type": "NFKD"}""")]
+    [TestCase("""{"type": "Sequence", "normalizers": [{"type": "NFC"}, {"type": "Lowercase"}]}""")]
+    [TestCase("""{"type": "Sequence", "normalizers": [{"type": "Strip", "strip_left": true, "strip_right": true}, {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "}]}""")]
+    [TestCase("""{"type": "Sequence", "normalizers": [{"type": "Strip", "strip_left": false, "strip_right": true}, {"type": "Prepend", "prepend": "> "}]}""")]
+    public void NormalizersOnQwenMatch(string normalizer)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(HfTokenizersOracle.Qwen3Json))!;
+        root["normalizer"] = JsonNode.Parse(normalizer);
+        AssertMatchesReference(root.ToJsonString(),
+        [
+            "café naïve e\u0301 A\u030A", "ﬁ ﬀ ² ½ ＡＢＣ１２３ ｶﾀｶﾅ Ǆ ℃ ™", "İstanbul ΣΑΣ ẞ Ǆ", "  spaced   out \t\n text  ",
+            "한국어 가\u11A8", "𝐇𝐞𝐥𝐥𝐨 😀", "\u00A0nbsp\u3000", "", "   ", "x<|im_start|> y",
+        ]);
+    }
+
     [Test]
     public void SpecialTokenAtAnExplicitIdMatchesAFileDeclaringIt()
     {
