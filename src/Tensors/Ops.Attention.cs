@@ -25,7 +25,7 @@ public static partial class Ops
     {
         var (b, h, sq, d, hkv, sk) = AttentionDims(q, k, "key");
         int group = h / hkv;
-        var scores = new Tensor(b, h, sq, sk);
+        var scores = Tensor.Uninitialized(b, h, sq, sk);
         var qS = q.Storage; var kS = k.Storage; var sS = scores.Storage; int qO = q.Offset, kO = k.Offset;
         int shift = sk - sq;
         Parallelism.ForRanges(b * h, (long)sq * sk * d / 4, (start, end) =>
@@ -68,7 +68,7 @@ public static partial class Ops
         var (b, h, sq, sk, hkv, skV) = AttentionDims(probs, v, "value");
         if (skV != sk) throw new ArgumentException($"Attention: probabilities {ShapeUtil.Format(probs.ShapeRef)} do not match values {ShapeUtil.Format(v.ShapeRef)}.");
         int dv = v.ShapeRef[3], group = h / hkv;
-        var y = new Tensor(b, h, sq, dv);
+        var y = Tensor.Uninitialized(b, h, sq, dv);
         var pS = probs.Storage; var vS = v.Storage; var yS = y.Storage; int pO = probs.Offset, vO = v.Offset;
         Parallelism.ForRanges(b * h, (long)sq * sk * dv / 4, (start, end) =>
         {

@@ -22,7 +22,7 @@ public static partial class Ops
     private static Tensor Binary(Tensor a, Tensor b, BinaryKind kind)
     {
         var outShape = ShapeUtil.Broadcast(a.ShapeRef, b.ShapeRef);
-        var output = new Tensor(outShape);
+        var output = Tensor.Uninitialized(outShape);
         BinaryForward(a, b, output, kind);
         if (!Autograd.ShouldRecord(a, b)) return output;
 

@@ -24,7 +24,7 @@ public static partial class Ops
         catch (ArgumentException) { throw new ArgumentException($"MatMul batch axes cannot broadcast: {ShapeUtil.Format(a.ShapeRef)} · {ShapeUtil.Format(b.ShapeRef)}."); }
         var aIndex = BatchIndex(batch, aBatch); var bIndex = BatchIndex(batch, bBatch);
         int batches = aIndex.Length;
-        var y = new Tensor([.. batch, m, n]);
+        var y = k == 0 ? new Tensor([.. batch, m, n]) : Tensor.Uninitialized([.. batch, m, n]);
         var aS = a.Storage; var bS = b.Storage; var yS = y.Storage; int aO = a.Offset, bO = b.Offset;
         for (int i = 0; i < batches; i++)
             Gemm.Dense(false, false, m, n, k, aS.AsSpan(aO + aIndex[i] * m * k, m * k), bS.AsSpan(bO + bIndex[i] * k * n, k * n), yS.AsSpan(i * m * n, m * n));
@@ -49,7 +49,7 @@ public static partial class Ops
     private static Tensor MatMulSharedRight(Tensor a, Tensor b, int m, int k, int n)
     {
         int rows = a.Length / k;
-        var y = new Tensor([.. a.ShapeRef[..^1], n]);
+        var y = k == 0 ? new Tensor([.. a.ShapeRef[..^1], n]) : Tensor.Uninitialized([.. a.ShapeRef[..^1], n]);
         Gemm.Dense(false, false, rows, n, k, a.Data, b.Data, y.Data);
         if (!Autograd.ShouldRecord(a, b)) return y;
         return Autograd.Record(y, "MatMul", [a, b], g =>
@@ -70,7 +70,7 @@ public static partial class Ops
         if (bias is not null && (bias.Rank != 1 || bias.ShapeRef[0] != outF))
             throw new ArgumentException($"Linear: bias {ShapeUtil.Format(bias.ShapeRef)} does not match weight {ShapeUtil.Format(weight.ShapeRef)}.");
         int rows = x.Length / Math.Max(inF, 1);
-        var y = new Tensor([.. x.ShapeRef[..^1], outF]);
+        var y = inF == 0 ? new Tensor([.. x.ShapeRef[..^1], outF]) : Tensor.Uninitialized([.. x.ShapeRef[..^1], outF]);
         Gemm.Dense(false, true, rows, outF, inF, x.Data, weight.Data, y.Data);
         if (bias is not null)
         {
@@ -86,8 +86,8 @@ public static partial class Ops
         return Autograd.Record(y, "Linear", inputs, g =>
         {
             var grads = new Tensor?[inputs.Length];
-            if (x.RequiresGrad) { var gx = new Tensor(x.ShapeRef); Gemm.Dense(false, false, rows, inF, outF, g.Data, weight.Data, gx.Data); grads[0] = gx; }
-            if (weight.RequiresGrad) { var gw = new Tensor(weight.ShapeRef); Gemm.Dense(true, false, outF, inF, rows, g.Data, x.Data, gw.Data); grads[1] = gw; }
+            if (x.RequiresGrad) { var gx = outF == 0 ? new Tensor(x.ShapeRef) : Tensor.Uninitialized(x.ShapeRef); Gemm.Dense(false, false, rows, inF, outF, g.Data, weight.Data, gx.Data); grads[0] = gx; }
+            if (weight.RequiresGrad) { var gw = rows == 0 ? new Tensor(weight.ShapeRef) : Tensor.Uninitialized(weight.ShapeRef); Gemm.Dense(true, false, outF, inF, rows, g.Data, x.Data, gw.Data); grads[1] = gw; }
             if (bias is { RequiresGrad: true })
             {
                 var gb = new Tensor(bias.ShapeRef);

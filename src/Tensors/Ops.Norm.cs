@@ -22,7 +22,7 @@ public static partial class Ops
             if (p is not null && (p.Rank != 1 || p.ShapeRef[0] != d))
                 throw new ArgumentException($"{name}: parameter {ShapeUtil.Format(p.ShapeRef)} does not match input {ShapeUtil.Format(x.ShapeRef)} (last axis {d}).");
         int rows = d == 0 ? 0 : x.Length / d;
-        var y = new Tensor(x.ShapeRef);
+        var y = Tensor.Uninitialized(x.ShapeRef);
         bool record = Autograd.IsEnabled && (x.RequiresGrad || (weight?.RequiresGrad ?? false) || (bias?.RequiresGrad ?? false));
         var xhat = record ? new float[x.Length] : null; // normalised input, kept only for backward
         var rstd = new float[rows];
@@ -52,7 +52,7 @@ public static partial class Ops
         return Autograd.Record(y, name, inputs.ToArray(), g =>
         {
             var gs = g.Storage; int go = g.Offset;
-            Tensor? gx = x.RequiresGrad ? new Tensor(x.ShapeRef) : null;
+            Tensor? gx = x.RequiresGrad ? Tensor.Uninitialized(x.ShapeRef) : null;
             if (gx is not null)
             {
                 var gxs = gx.Storage;

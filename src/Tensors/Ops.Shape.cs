@@ -48,7 +48,7 @@ public static partial class Ops
         }
         var outShape = new int[rank];
         for (int i = 0; i < rank; i++) outShape[i] = x.ShapeRef[perm[i]];
-        var y = new Tensor(outShape);
+        var y = Tensor.Uninitialized(outShape);
         PermuteKernel.Run(x.Data, x.ShapeRef, perm, y.Data);
         if (!Autograd.ShouldRecord(x)) return y;
         var inverse = new int[rank];

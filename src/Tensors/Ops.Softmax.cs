@@ -22,7 +22,7 @@ public static partial class Ops
         }
         int n = x.ShapeRef[^1];
         int rows = n == 0 ? 0 : x.Length / n;
-        var y = new Tensor(x.ShapeRef);
+        var y = Tensor.Uninitialized(x.ShapeRef);
         var xs = x.Storage; int xo = x.Offset; var ys = y.Storage;
         Parallelism.ForRanges(rows, 4L * n, (s, e) =>
         {
@@ -36,7 +36,7 @@ public static partial class Ops
         if (!Autograd.ShouldRecord(x)) return y;
         return Autograd.Record(y, log ? "LogSoftmax" : "Softmax", [x], g =>
         {
-            var dx = new Tensor(x.ShapeRef);
+            var dx = Tensor.Uninitialized(x.ShapeRef);
             var gs = g.Storage; int go = g.Offset; var ds = dx.Storage;
             Parallelism.ForRanges(rows, 4L * n, (s, e) =>
             {

@@ -137,13 +137,13 @@ public static partial class Ops
 
     private static Tensor Unary(Tensor x, string name, int costPerElement, SpanMap forward, SpanGrad backward)
     {
-        var y = new Tensor(x.ShapeRef);
+        var y = Tensor.Uninitialized(x.ShapeRef);
         var xs = x.Storage; int xo = x.Offset; var ys = y.Storage;
         Parallelism.ForRanges(x.Length, costPerElement, (s, e) => forward(xs.AsSpan(xo + s, e - s), ys.AsSpan(s, e - s)));
         if (!Autograd.ShouldRecord(x)) return y;
         return Autograd.Record(y, name, [x], g =>
         {
-            var dx = new Tensor(x.ShapeRef);
+            var dx = Tensor.Uninitialized(x.ShapeRef);
             var gs = g.Storage; int go = g.Offset; var ds = dx.Storage;
             Parallelism.ForRanges(x.Length, costPerElement, (s, e) =>
                 backward(xs.AsSpan(xo + s, e - s), ys.AsSpan(s, e - s), gs.AsSpan(go + s, e - s), ds.AsSpan(s, e - s)));
