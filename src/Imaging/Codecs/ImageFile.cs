@@ -1,0 +1,33 @@
+namespace LvlmEval.Imaging.Codecs;
+
+/// <summary>Reads and writes image files, choosing the codec by content (reading) or extension (writing).</summary>
+public static class ImageFile
+{
+    /// <summary>Decodes a JPEG or PNG file to RGB; every failure is an <see cref="ImageDecodeException"/> naming <paramref name="path"/>.</summary>
+    public static RgbImage ReadRgb(string path)
+    {
+        var data = ReadBytes(path);
+        if (JpegCodec.HasSignature(data)) return JpegCodec.Decode(data, path);
+        if (PngCodec.HasSignature(data)) return PngCodec.Decode(data, path);
+        throw new ImageDecodeException(path, data.Length == 0 ? "the file is empty" : "not a JPEG or PNG file (unrecognised signature)");
+    }
+
+    /// <summary>Decodes a palette (or 8-bit grayscale) PNG to class indices.</summary>
+    public static IndexedImage ReadIndexed(string path) => PngCodec.DecodeIndexed(ReadBytes(path), path);
+
+    /// <summary>Writes PNG, or JPEG (quality <paramref name="jpegQuality"/>) when the extension is .jpg or .jpeg.</summary>
+    public static void Write(RgbImage image, string path, int jpegQuality = 95)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        File.WriteAllBytes(path, ext is ".jpg" or ".jpeg" ? JpegCodec.Encode(image, jpegQuality) : PngCodec.Encode(image));
+    }
+
+    private static byte[] ReadBytes(string path)
+    {
+        try { return File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException(path, $"cannot read the file ({e.Message})", e);
+        }
+    }
+}
