@@ -6,7 +6,8 @@ configuration defaults. Computes in float64 so it serves as the truth for a floa
       SPEC: {"input_ids": [...], "pixels": "file of float32 [B,3,H,W]", "pixels_shape": [...],
              "target": {"position": p, "token": t, "batch": b}  (optional: backprop this logit),
              "generate": n (optional: greedy tokens with a KV cache, batch item 0),
-             "edit": {"layer": k, "vector": [...], "scale": s} (optional: add scale*vector to hidden state k)}
+             "edit": {"layer": k, "vector": [...], "scale": s, "zero": [positions]} (optional: add scale*vector to
+             hidden state k, or zero it at the listed positions)}
       Writes float64 little-endian files: logits.bin [B,S,V], lm_attn_{i}.bin [B,H,S,S], lm_hidden_{i}.bin [B,S,D]
       (0 = merged embeddings, i = output of layer i, no final norm), vis_attn_{i}.bin, vis_hidden_{i}.bin (0 = encoder
       input), and with a target the gradients grad_lm_attn_{i}.bin, grad_lm_hidden_{i}.bin, grad_vis_attn_{i}.bin,
@@ -226,7 +227,12 @@ def lm_forward(W, tc, x, positions, rec, cache=None, edit=None):
 
     def maybe_edit(k, h):
         if edit is not None and edit["layer"] == k:
-            h = h + edit["scale"] * torch.tensor(edit["vector"])
+            if "vector" in edit:
+                h = h + edit["scale"] * torch.tensor(edit["vector"])
+            if "zero" in edit:
+                keep = torch.ones(h.shape[1], 1)
+                keep[edit["zero"]] = 0
+                h = h * keep
         return h
 
     x = maybe_edit(0, x)

@@ -28,7 +28,7 @@ public static class LlavaOracle
 {
     /// <summary>Runs the reference; outputs land in <paramref name="work"/>.</summary>
     public static LlavaReference Run(string modelDir, string work, int[] inputIds, Tensor pixels, (int Position, int Token, int Batch)? target = null,
-        int generate = 0, (int Layer, float[] Vector, float Scale)? edit = null)
+        int generate = 0, JsonObject? edit = null)
     {
         Directory.CreateDirectory(work);
         var pixelsFile = Path.Combine(work, "pixels.f32");
@@ -43,8 +43,7 @@ public static class LlavaOracle
             ["generate"] = generate,
         };
         if (target is { } t) spec["target"] = new JsonObject { ["position"] = t.Position, ["token"] = t.Token, ["batch"] = t.Batch };
-        if (edit is { } e)
-            spec["edit"] = new JsonObject { ["layer"] = e.Layer, ["scale"] = e.Scale, ["vector"] = new JsonArray(e.Vector.Select(v => (JsonNode)(double)v).ToArray()) };
+        if (edit is not null) spec["edit"] = edit;
         var specFile = Path.Combine(work, "spec.json");
         File.WriteAllText(specFile, spec.ToJsonString());
         var outDir = Path.Combine(work, "out");
