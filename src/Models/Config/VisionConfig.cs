@@ -25,7 +25,7 @@ public sealed record VisionConfig
     public required string HiddenAct { get; init; }
     public required float LayerNormEps { get; init; }
 
-    /// <summary>Patches per side of the square input.</summary>
+    /// <summary>Whole patches per side of the square input.</summary>
     public int GridSide => ImageSize / PatchSize;
 
     /// <summary>Whether embeddings start with a class token.</summary>
@@ -56,8 +56,9 @@ public sealed record VisionConfig
                 NumChannels = s.Int("num_channels", 3), ImageSize = s.Int("image_size", 224), PatchSize = s.Int("patch_size", 16),
                 HiddenAct = s.String("hidden_act", "gelu_pytorch_tanh"), LayerNormEps = (float)s.Double("layer_norm_eps", 1e-6),
             };
-        if (config.PatchSize <= 0 || config.ImageSize % config.PatchSize != 0)
-            throw s.Error("patch_size", $"{config.PatchSize} must divide image_size {config.ImageSize}.");
+        // Like conv2d, pixels past the last whole patch are dropped (SigLIP-384/14 has a 27×27 grid).
+        if (config.PatchSize <= 0 || config.PatchSize > config.ImageSize)
+            throw s.Error("patch_size", $"{config.PatchSize} must be positive and at most image_size {config.ImageSize}.");
         if (config.NumHeads <= 0 || config.HiddenSize % config.NumHeads != 0)
             throw s.Error("num_attention_heads", $"{config.NumHeads} must divide hidden_size {config.HiddenSize}.");
         return config;

@@ -99,7 +99,15 @@ public sealed class LlavaModel
         if (!File.Exists(path)) return null;
         var tokenizer = Tokenizer.FromFile(path);
         var existing = tokenizer.TokenToId(PromptTemplates.ImagePlaceholder);
-        if (existing is null) tokenizer.AddSpecialToken(PromptTemplates.ImagePlaceholder, config.ImageTokenId);
+        if (existing is null)
+        {
+            try { tokenizer.AddSpecialToken(PromptTemplates.ImagePlaceholder, config.ImageTokenId); }
+            catch (ArgumentException e)
+            {
+                throw new ModelConfigException(config.Source, "image_token_index",
+                    $"{config.ImageTokenId} cannot hold {PromptTemplates.ImagePlaceholder} in {path}: {e.Message}", e);
+            }
+        }
         else if (existing != config.ImageTokenId)
             throw new ModelConfigException(config.Source, "image_token_index",
                 $"{config.ImageTokenId} differs from the id of {PromptTemplates.ImagePlaceholder} in {path} ({existing}).");

@@ -19,7 +19,7 @@ public sealed class BatchAndHookTests
         arch.Save(dir.File("model"));
         var model = LlavaModel.Load(dir.File("model"));
         var ids = arch.PromptIds(2, 4, 9);
-        var pixels = Tensor.Randn(new Random(3), 3, 3, TinyLlava.ImageSize, TinyLlava.ImageSize);
+        var pixels = Tensor.Randn(new Random(3), 3, 3, arch.ImageSize, arch.ImageSize);
         var trace = model.Forward(model.FromTokenIds(ids, pixels), [], new TraceOptions { LanguageAttentions = true, Gradients = true });
         trace.Backward(trace.Logit(ids.Length - 2, 5, batch: 1));
 
@@ -40,7 +40,7 @@ public sealed class BatchAndHookTests
         arch.Save(dir.File("model"));
         var model = LlavaModel.Load(dir.File("model"));
         var ids = arch.PromptIds(2, 4, 10);
-        var pixels = Tensor.Randn(new Random(4), 1, 3, TinyLlava.ImageSize, TinyLlava.ImageSize);
+        var pixels = Tensor.Randn(new Random(4), 1, 3, arch.ImageSize, arch.ImageSize);
         var vector = Tensor.Randn(new Random(8), TinyLlava.TextHidden);
         var trace = model.Forward(model.FromTokenIds(ids, pixels), [], new TraceOptions { Hooks = [new AddVectorHook(layer, vector, 0.7f)] });
 
@@ -59,7 +59,7 @@ public sealed class BatchAndHookTests
         arch.Save(dir.File("model"));
         var model = LlavaModel.Load(dir.File("model"));
         var ids = arch.PromptIds(2, 4, 11);
-        var pixels = Tensor.Randn(new Random(5), 1, 3, TinyLlava.ImageSize, TinyLlava.ImageSize);
+        var pixels = Tensor.Randn(new Random(5), 1, 3, arch.ImageSize, arch.ImageSize);
         var prepared = model.FromTokenIds(ids, pixels);
         var positions = prepared.ImageTokenPositions.Take(5).ToArray();
         var trace = model.Forward(prepared, [], new TraceOptions { Gradients = true, Hooks = [new ZeroPositionsHook(1, positions)] });
@@ -79,8 +79,8 @@ public sealed class BatchAndHookTests
         arch.Save(dir.File("model"));
         var model = LlavaModel.Load(dir.File("model"));
         var ids = arch.PromptIds(2, 4, 12);
-        var a = model.FromTokenIds(ids, Tensor.Randn(new Random(1), 1, 3, TinyLlava.ImageSize, TinyLlava.ImageSize));
-        var b = model.FromTokenIds(ids, Tensor.Randn(new Random(2), 1, 3, TinyLlava.ImageSize, TinyLlava.ImageSize));
+        var a = model.FromTokenIds(ids, Tensor.Randn(new Random(1), 1, 3, arch.ImageSize, arch.ImageSize));
+        var b = model.FromTokenIds(ids, Tensor.Randn(new Random(2), 1, 3, arch.ImageSize, arch.ImageSize));
         var traceB = model.Forward(b, [], new TraceOptions { LanguageHiddenStates = true });
         var all = Enumerable.Range(0, ids.Length).ToArray();
         var patched = model.Forward(a, [], new TraceOptions { Hooks = [new PatchHook(1, traceB.LanguageHiddenStates[1], all)] });

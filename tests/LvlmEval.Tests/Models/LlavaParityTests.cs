@@ -28,9 +28,9 @@ public sealed class LlavaParityTests
         yield return new TestCaseData(new TinyLlava
         {
             Vision = "siglip_vision_model", Text = "qwen2", CurrentLayout = true, Sharded = true, KvHeads = 2, Heads = 4, Seed = 3,
-            SelectStrategy = "full", FeatureLayer = -1, Tie = true, MaxPositions = 16,
+            SelectStrategy = "full", FeatureLayer = -1, Tie = true, MaxPositions = 16, ImageSize = 31,
             RopeScaling = new JsonObject { ["type"] = "dynamic", ["factor"] = 3.0 },
-        }).SetName("SigLIP + Qwen2, current layout, F32 shards, GQA, dynamic rope, full features, tied head");
+        }).SetName("SigLIP + Qwen2, current layout, F32 shards, GQA, dynamic rope, full features, tied head, 31 px image with 7 px patches");
         yield return new TestCaseData(new TinyLlava
         {
             Vision = "siglip_vision_model", Text = "qwen2", DType = SafetensorsDType.BF16, KvHeads = 1, Seed = 4,
@@ -48,7 +48,7 @@ public sealed class LlavaParityTests
         Assert.That(model.Layout.Name, Is.EqualTo(arch.CurrentLayout ? "current" : "legacy"));
 
         var ids = arch.PromptIds(3, 5, arch.Seed);
-        var pixels = Tensor.Randn(new Random(arch.Seed + 10), 1, 3, TinyLlava.ImageSize, TinyLlava.ImageSize);
+        var pixels = Tensor.Randn(new Random(arch.Seed + 10), 1, 3, arch.ImageSize, arch.ImageSize);
         var prepared = model.FromTokenIds(ids, pixels);
         int position = ids.Length - 1, token = 11;
         var trace = model.Forward(prepared, [], TraceOptions.Everything);

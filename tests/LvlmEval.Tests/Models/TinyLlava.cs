@@ -24,7 +24,9 @@ public sealed record TinyLlava
     public bool Tie { get; init; }
     public int Seed { get; init; } = 1;
 
-    public const int VocabSize = 80, ImageTokenId = 77, EosId = 2, TextHidden = 48, VisionHidden = 32, ImageSize = 28, PatchSize = 7;
+    public const int VocabSize = 80, ImageTokenId = 77, EosId = 2, TextHidden = 48, VisionHidden = 32, PatchSize = 7;
+    public const int DefaultImageSize = 28;
+    public int ImageSize { get; init; } = DefaultImageSize;
 
     public bool Clip => Vision == "clip_vision_model";
     public bool Qwen => Text == "qwen2";
