@@ -22,23 +22,32 @@ import sys
 import numpy as np
 import torch
 
-torch.set_default_dtype(torch.float64)
+# Float64 by default, so the reference is the truth for float32 code; the benchmark peer switches to float32.
+DTYPE = torch.float64
+torch.set_default_dtype(DTYPE)
+
+
+def set_dtype(dtype):
+    global DTYPE
+    DTYPE = dtype
+    torch.set_default_dtype(dtype)
+
 
 DTYPES = {"F32": (np.float32, 4), "F16": (np.float16, 2), "BF16": (None, 2)}
 
 
 def read_safetensors(path):
     with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+    raw = np.memmap(path, dtype=np.uint8, mode="r")
     base = 8 + n
     out = {}
     for name, info in header.items():
         if name == "__metadata__":
             continue
         begin, end = info["data_offsets"]
-        buf = raw[base + begin: base + end]
+        buf = raw[base + begin: base + end].tobytes()
         dtype = info["dtype"]
         if dtype == "BF16":
             bits = np.frombuffer(buf, dtype="<u2").astype(np.uint32) << 16
@@ -47,7 +56,7 @@ def read_safetensors(path):
             arr = np.frombuffer(buf, dtype=np.dtype(DTYPES[dtype][0]).newbyteorder("<")).astype(np.float32)
         else:
             raise ValueError(f"{path}: {name}: dtype {dtype} not handled")
-        out[name] = torch.from_numpy(arr.astype(np.float64).reshape(info["shape"]))
+        out[name] = torch.from_numpy(arr.reshape(info["shape"]).copy()).to(DTYPE)
     return out
 
 
@@ -211,7 +220,7 @@ def rope_tables(tc, positions):
     inv = inv_freq(tc, int(max(positions)) + 1)
     freqs = torch.tensor(positions, dtype=torch.float32)[:, None] * inv[None, :]
     emb = torch.cat([freqs, freqs], dim=-1)
-    return emb.cos().to(torch.float64), emb.sin().to(torch.float64)
+    return emb.cos().to(DTYPE), emb.sin().to(DTYPE)
 
 
 def rotate_half(x):

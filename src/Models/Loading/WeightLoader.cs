@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using LvlmEval.Tensors;
+using Microsoft.Win32.SafeHandles;
 using LvlmEval.Tensors.Safetensors;
 
 namespace LvlmEval.Models.Loading;
@@ -14,6 +17,7 @@ public sealed class WeightLoader : IDisposable
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly List<string> _missing = [];
     private readonly List<(string, int[], int[])> _wrongShapes = [];
+    private readonly Dictionary<string, (SafeFileHandle Handle, long DataStart)> _handles = new(StringComparer.Ordinal);
 
     /// <summary>Opens the safetensors checkpoint in <paramref name="folder"/>, refusing pickle-only folders.</summary>
     public WeightLoader(string folder)
@@ -46,8 +50,36 @@ public sealed class WeightLoader : IDisposable
             return new Tensor(shape);
         }
         var tensor = new Tensor(shape);
-        _checkpoint.ReadInto(key, tensor.Data);
+        var file = _checkpoint.FileOf(key);
+        var info = file.Info(key);
+        if (info.DType == SafetensorsDType.F32 && BitConverter.IsLittleEndian)
+            ReadFloat32(file.Path, info, tensor.Data);
+        else
+            _checkpoint.ReadInto(key, tensor.Data);
         return tensor;
+    }
+
+    // float32 tensors are read with positioned file reads straight into the tensor instead of through the memory map,
+    // so the mapped pages never count towards the process's resident memory next to the float32 copy.
+    private void ReadFloat32(string path, SafetensorsTensorInfo info, Span<float> destination)
+    {
+        if (!_handles.TryGetValue(path, out var entry))
+        {
+            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+            Span<byte> prefix = stackalloc byte[8];
+            RandomAccess.Read(handle, prefix, 0);
+            entry = (handle, 8 + (long)BinaryPrimitives.ReadUInt64LittleEndian(prefix));
+            _handles[path] = entry;
+        }
+        var bytes = MemoryMarshal.AsBytes(destination);
+        long offset = entry.DataStart + info.DataBegin;
+        while (bytes.Length > 0)
+        {
+            int read = RandomAccess.Read(entry.Handle, bytes, offset);
+            if (read <= 0) throw new SafetensorsFormatException(path, info.Name, "file ended inside the tensor's data.");
+            bytes = bytes[read..];
+            offset += read;
+        }
     }
 
     /// <summary>Marks keys as known but unused (buffers such as <c>position_ids</c>, heads LLaVA never runs).</summary>
@@ -65,7 +97,11 @@ public sealed class WeightLoader : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _checkpoint.Dispose();
+    public void Dispose()
+    {
+        foreach (var (handle, _) in _handles.Values) handle.Dispose();
+        _checkpoint.Dispose();
+    }
 
     /// <summary>Opens safetensors weights; a folder with only PyTorch pickles is refused with an explanation.</summary>
     public static SafetensorsCheckpoint OpenSafetensors(string folder)
