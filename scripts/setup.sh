@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything LvlmEval needs on a fresh Debian machine. Idempotent; silent when all is present.
-#   native libraries: OpenBLAS (sgemm), libjpeg-turbo, libspng
-#   test oracles:     Debian's python3 with PyTorch, NumPy and Pillow; Node packages in tests/oracles
+#   native libraries: OpenBLAS (sgemm), libjpeg-turbo, libspng, ICU (Unicode normalization for tokenizers)
+#   test oracles:     Debian's python3 with PyTorch, NumPy, Pillow and matplotlib; Node packages in tests/oracles
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -9,9 +9,11 @@ debian_packages=(
   libopenblas0-pthread
   libturbojpeg0
   libspng0
+  libicu72
   python3-torch
   python3-numpy
   python3-pil
+  python3-matplotlib
 )
 
 missing=()

@@ -7,12 +7,12 @@ public sealed class ImageDecodeException : Exception
     public ImageDecodeException(string source, string reason, Exception? inner = null)
         : base($"Cannot decode image '{source}': {reason}", inner)
     {
-        Source = source;
+        FilePath = source;
         Reason = reason;
     }
 
-    /// <summary>The file path or buffer description.</summary>
-    public new string Source { get; }
+    /// <summary>The file path (or a description of the in-memory buffer) that failed to decode.</summary>
+    public string FilePath { get; }
 
     /// <summary>Why decoding failed.</summary>
     public string Reason { get; }

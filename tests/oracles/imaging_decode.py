@@ -1,5 +1,6 @@
 """Decode-parity oracle: writes JPEG and PNG fixtures into DIR and, for each, PIL's
-Image.open(f).convert("RGB") pixels as NAME.rgb. Prints one line per fixture: name width height."""
+Image.open(f).convert("RGB") pixels as NAME.rgb. Prints one line per fixture: name width height.
+Extra arguments name files already in DIR to decode as well."""
 import sys
 import os
 import numpy as np
@@ -48,6 +49,15 @@ Image.fromarray(rgb).convert("L").save(os.path.join(out_dir, "grayscale.jpg"), q
 Image.fromarray(rgb).convert("CMYK").save(os.path.join(out_dir, "cmyk.jpg"), quality=90); record("cmyk.jpg")
 cmyk = rng.integers(0, 256, (45, 67, 4), dtype=np.uint8)
 Image.fromarray(cmyk, "CMYK").save(os.path.join(out_dir, "cmyk_inks.jpg"), quality=95); record("cmyk_inks.jpg")
+exif = Image.Exif()
+exif[0x0112] = 6  # orientation "rotate 90 CW": PIL's Image.open does not apply it, neither do we
+Image.fromarray(rgb).save(os.path.join(out_dir, "exif_orientation.jpg"), quality=90, exif=exif.tobytes()); record("exif_orientation.jpg")
+with open(os.path.join(out_dir, "baseline.jpg"), "rb") as f:
+    jpeg = f.read()
+# Stray bytes before the end-of-image marker: libjpeg warns ("extraneous bytes before marker") and PIL decodes anyway.
+write_bytes("extraneous_bytes.jpg", jpeg[:-2] + b"\x00\x11\x22" + jpeg[-2:])
+for extra in sys.argv[2:]:  # JPEGs written by the caller (e.g. YCCK from libjpeg-turbo), decoded here by PIL
+    record(extra)
 
 Image.fromarray(rgb).save(os.path.join(out_dir, "rgb.png")); record("rgb.png")
 rgba = np.concatenate([rgb, rng.integers(0, 256, (45, 67, 1), dtype=np.uint8)], axis=-1)
@@ -58,6 +68,9 @@ Image.fromarray(rgb).convert("1").save(os.path.join(out_dir, "bilevel.png")); re
 Image.fromarray(rgb).convert("P", palette=Image.ADAPTIVE, colors=200).save(os.path.join(out_dir, "palette.png")); record("palette.png")
 pal = Image.fromarray(rgb).convert("P", palette=Image.ADAPTIVE, colors=16)
 pal.save(os.path.join(out_dir, "palette_trns.png"), transparency=3); record("palette_trns.png")
+# A PNG behind a .JPEG name, as in ImageNet's training set: the content decides, not the extension.
+with open(os.path.join(out_dir, "rgb.png"), "rb") as f:
+    write_bytes("png_named.jpg", f.read())
 
 w, h = 31, 17
 gray16 = rng.integers(0, 65536, (h, w), dtype=np.uint16)

@@ -53,6 +53,46 @@ public sealed class ImageProcessor
         return Geometry.CenterCrop(resized, cropWidth, cropHeight);
     }
 
+    /// <summary>
+    /// Carries a label mask (e.g. a VOC segmentation, same size as the image) through the same geometry as
+    /// <see cref="PrepareImage"/> — pad, resize, crop — with nearest-neighbour sampling, so each output label sits
+    /// on the model-input pixel it describes. Pixels that come from padding get <paramref name="fill"/>.
+    /// </summary>
+    public IndexedImage PrepareMask(IndexedImage mask, byte fill)
+    {
+        int width = mask.Width, height = mask.Height;
+        bool pad = PadToSquare && width != height;
+        int paddedWidth = pad ? Math.Max(width, height) : width, paddedHeight = pad ? Math.Max(width, height) : height;
+        int padLeft = (paddedWidth - width) / 2, padTop = (paddedHeight - height) / 2;
+        var (resizedWidth, resizedHeight) = Config.DoResize ? Config.Size.OutputSize(paddedWidth, paddedHeight) : (paddedWidth, paddedHeight);
+        var window = Config.DoCenterCrop
+            ? Geometry.CenterCropWindow(resizedWidth, resizedHeight, Config.CropSize.Width, Config.CropSize.Height)
+            : new PixelRect(0, 0, resizedWidth, resizedHeight);
+
+        var columns = SourcePositions(window.Left, window.Width, resizedWidth, paddedWidth, padLeft, width);
+        var rows = SourcePositions(window.Top, window.Height, resizedHeight, paddedHeight, padTop, height);
+        var labels = new byte[window.Width * window.Height];
+        for (int y = 0; y < window.Height; y++)
+            for (int x = 0; x < window.Width; x++)
+                labels[y * window.Width + x] = rows[y] < 0 || columns[x] < 0 ? fill : mask.Indices[rows[y] * width + columns[x]];
+        return new IndexedImage(window.Width, window.Height, labels, mask.Palette);
+    }
+
+    /// <summary>For output positions first … first + count − 1 of the resized axis: the original index, or −1 for padding.</summary>
+    private int[] SourcePositions(int first, int count, int resized, int padded, int padOffset, int original)
+    {
+        var nearest = resized != padded ? NearestNeighbour.SourceIndices((double)padded / resized, resized, padded) : null;
+        var positions = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            int r = first + i;
+            int p = r < 0 || r >= resized ? -1 : nearest is null ? r : nearest[r];
+            int o = p < 0 ? -1 : p - padOffset;
+            positions[i] = o >= 0 && o < original ? o : -1;
+        }
+        return positions;
+    }
+
     /// <summary>Rescales and normalises a prepared image into a [3, H, W] tensor.</summary>
     public Tensor ToTensor(RgbImage prepared)
     {

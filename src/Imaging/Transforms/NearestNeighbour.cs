@@ -27,7 +27,7 @@ internal static class NearestNeighbour
     }
 
     /// <summary>Source index per output index, or −1 when it falls outside (Pillow fills those with zero).</summary>
-    private static int[] SourceIndices(double step, int count, int inSize)
+    internal static int[] SourceIndices(double step, int count, int inSize)
     {
         var result = new int[count];
         double position = step * 0.5;

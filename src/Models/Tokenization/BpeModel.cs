@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace LvlmEval.Models.Tokenization;
@@ -21,6 +22,8 @@ public sealed class BpeModel : ITokenizerModel
     private readonly int[] _byteTokenIds = new int[256];
     private readonly string _prefix;
     private readonly string _suffix;
+    /// <summary>Id of each single-UTF-16-unit vocabulary entry (-1: none), the common initial-symbol lookup.</summary>
+    private readonly int[] _singleCharIds = new int[char.MaxValue + 1];
 
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
@@ -50,6 +53,9 @@ public sealed class BpeModel : ITokenizerModel
         if (options.UnkToken is not null && vocab.TryGetValue(options.UnkToken, out var unk)) _unkId = unk;
         for (int b = 0; b < 256; b++)
             _byteTokenIds[b] = vocab.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
+        Array.Fill(_singleCharIds, -1);
+        foreach (var (token, id) in vocab)
+            if (token.Length == 1) _singleCharIds[token[0]] = id;
         _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -76,7 +82,7 @@ public sealed class BpeModel : ITokenizerModel
         word.AppendIds(ids);
         if (piece.Length < MaxCachedLength && Volatile.Read(ref _cacheCount) < CacheCapacity)
         {
-            var result = ids.GetRange(before, ids.Count - before).ToArray();
+            var result = CollectionsMarshal.AsSpan(ids)[before..].ToArray();
             if (_cache.TryAdd(piece, result)) Interlocked.Increment(ref _cacheCount);
         }
     }
@@ -89,16 +95,19 @@ public sealed class BpeModel : ITokenizerModel
         bool affixes = _prefix.Length > 0 || _suffix.Length > 0;
         for (int i = 0; i < piece.Length;)
         {
-            Utf16Text.CodePointAt(piece, i, out int len);
+            int codePoint = Utf16Text.CodePointAt(piece, i, out int len);
             var symbol = piece.AsSpan(i, len);
             bool isFirst = i == 0, isLast = i + len == piece.Length;
-            int byteLength = Encoding.UTF8.GetByteCount(symbol);
+            int byteLength = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
             string? withAffixes = null;
             if (affixes && (!isFirst || isLast))
                 withAffixes = (isFirst ? "" : _prefix) + symbol.ToString() + (isLast ? _suffix : "");
             i += len;
 
-            bool found = withAffixes is null ? _vocab.Lookup.TryGetValue(symbol, out int id) : _vocab.TryGetId(withAffixes, out id);
+            int id;
+            bool found = withAffixes is not null ? _vocab.TryGetId(withAffixes, out id)
+                : len == 1 ? (id = _singleCharIds[symbol[0]]) >= 0
+                : _vocab.Lookup.TryGetValue(symbol, out id);
             if (found)
             {
                 if (pendingUnk >= 0) { word.Add(pendingUnk, pendingUnkLength); pendingUnk = -1; }

@@ -29,10 +29,10 @@ internal static unsafe class IcuNormalization
     /// <summary>Normalizes <paramref name="text"/> to <paramref name="form"/>.</summary>
     public static string Normalize(string text, NormalizationForm form)
     {
-        // Every code point below U+0300 is stable under all four forms except a handful of compatibility
-        // characters (e.g. U+00A0, U+00B2) that NFKC/NFKD rewrite, so only the canonical forms may skip ICU.
+        // Every code point below U+0300 is already in NFC (composition only starts at combining marks), so
+        // ASCII and Latin-1 text, the common case, skips the native call. The other forms rewrite some of them.
         if (text.Length == 0) return text;
-        if ((form == NormalizationForm.FormC || form == NormalizationForm.FormD) && !text.AsSpan().ContainsAnyExceptInRange('\0', '\u02FF'))
+        if (form == NormalizationForm.FormC && !text.AsSpan().ContainsAnyExceptInRange('\0', '\u02FF'))
             return text;
         var api = Library.Value;
         int status = 0;

@@ -25,13 +25,9 @@ public sealed class PrependNormalizer(string prefix) : INormalizer
 }
 
 /// <summary>Replaces every occurrence of a literal or a regex with fixed content (<c>Replace</c>).</summary>
-public sealed class ReplaceNormalizer : INormalizer
+public sealed class ReplaceNormalizer(TextReplacement replacement) : INormalizer
 {
-    private readonly TextReplacement _replacement;
-
-    public ReplaceNormalizer(TextReplacement replacement) => _replacement = replacement;
-
-    public string Normalize(string text) => _replacement.Apply(text);
+    public string Normalize(string text) => replacement.Apply(text);
 }
 
 /// <summary>Lower-cases every code point with Unicode's full lowercase mapping (<c>Lowercase</c>).</summary>

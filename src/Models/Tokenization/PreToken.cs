@@ -10,13 +10,15 @@ public readonly record struct PreToken(string Text, bool AtInputStart);
 internal static class PreTokenSplitting
 {
     [ThreadStatic] private static List<(int Start, int End)>? t_ranges;
+    [ThreadStatic] private static List<PreToken>? t_result;
 
     /// <summary>Replaces each piece by its non-empty sub-pieces; <paramref name="prepare"/> may rewrite a piece first.</summary>
     public static void SplitEach(List<PreToken> pieces, SplitMatcher matcher, SplitBehavior behavior, bool invert,
         Func<PreToken, PreToken>? prepare = null)
     {
         var ranges = t_ranges ??= new List<(int, int)>();
-        var result = new List<PreToken>(pieces.Count * 2);
+        var result = t_result ??= new List<PreToken>();
+        result.Clear();
         foreach (var original in pieces)
         {
             var piece = prepare is null ? original : prepare(original);

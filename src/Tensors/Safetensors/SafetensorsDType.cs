@@ -41,19 +41,10 @@ public static class SafetensorsDTypes
     public static string HeaderName(this SafetensorsDType dtype) => dtype.ToString();
 
     /// <summary>Parses a header dtype name (case-sensitive, as the format specifies).</summary>
-    public static bool TryParse(string name, out SafetensorsDType dtype)
-    {
-        foreach (var candidate in Enum.GetValues<SafetensorsDType>())
-        {
-            if (string.Equals(candidate.ToString(), name, StringComparison.Ordinal))
-            {
-                dtype = candidate;
-                return true;
-            }
-        }
-        dtype = default;
-        return false;
-    }
+    public static bool TryParse(string name, out SafetensorsDType dtype) => ByName.TryGetValue(name, out dtype);
+
+    private static readonly Dictionary<string, SafetensorsDType> ByName =
+        Enum.GetValues<SafetensorsDType>().ToDictionary(d => d.ToString(), StringComparer.Ordinal);
 
     /// <summary>Whether the dtype holds integers (or booleans) rather than floating-point values.</summary>
     public static bool IsInteger(this SafetensorsDType dtype) => dtype is SafetensorsDType.BOOL or SafetensorsDType.U8

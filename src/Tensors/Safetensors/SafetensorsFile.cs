@@ -51,7 +51,7 @@ public sealed unsafe class SafetensorsFile : ISafetensorsReader, IDisposable
         if (fileLength < 8)
         {
             stream.Dispose();
-            SafetensorsHeader.ReadHeaderLength(path, fileLength, default);
+            SafetensorsHeader.ReadHeaderLength(path, fileLength, default); // throws: too short to hold the length prefix
         }
 
         MemoryMappedFile? map = null;
@@ -99,7 +99,7 @@ public sealed unsafe class SafetensorsFile : ISafetensorsReader, IDisposable
             throw new InvalidOperationException(
                 $"{Path}: tensor '{name}' holds {info.DType} integers; use ReadInt64/ReadInt32, or pass convertIntegers: true.");
         var shape = info.IntShape();
-        var data = new float[CheckedLength(info)];
+        var data = GC.AllocateUninitializedArray<float>(CheckedLength(info)); // every element is written below
         ReadInto(info, data.AsSpan());
         return new Tensor(data, shape);
     }

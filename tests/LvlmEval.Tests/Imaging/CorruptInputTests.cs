@@ -38,6 +38,7 @@ public sealed class CorruptInputTests
         string path = _dir.File(name);
         var ex = Assert.Throws<ImageDecodeException>(() => RgbImage.Load(path));
         Assert.That(ex!.Message, Does.Contain(path));
+        Assert.That(ex.FilePath, Is.EqualTo(path));
         Assert.That(ex.Message, Does.Contain(reasonFragment).IgnoreCase);
     }
 

@@ -1,4 +1,5 @@
 using LvlmEval.Imaging;
+using LvlmEval.Imaging.Codecs.Native;
 using LvlmEval.Tests.Infrastructure;
 
 namespace LvlmEval.Tests.Imaging;
@@ -14,7 +15,8 @@ public sealed class DecodeParityTests
     {
         _dir = new TempDir("imaging-decode");
         _fixtures = new();
-        foreach (var line in PythonOracle.Run("imaging_decode.py", _dir.Path).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        File.WriteAllBytes(_dir.File("ycck.jpg"), CompressCmykAsYcck(53, 37));
+        foreach (var line in PythonOracle.Run("imaging_decode.py", _dir.Path, "ycck.jpg").Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split(' ');
             _fixtures[parts[0]] = (int.Parse(parts[1]), int.Parse(parts[2]));
@@ -31,6 +33,9 @@ public sealed class DecodeParityTests
     [TestCase("grayscale.jpg")]
     [TestCase("cmyk.jpg")]
     [TestCase("cmyk_inks.jpg")]
+    [TestCase("ycck.jpg")]
+    [TestCase("exif_orientation.jpg")]
+    [TestCase("extraneous_bytes.jpg")]
     public void JpegDecodesWithinOneOfPil(string name) => AssertMatchesPil(name, tolerance: 1);
 
     [TestCase("rgb.png")]
@@ -47,7 +52,33 @@ public sealed class DecodeParityTests
     [TestCase("gray2.png")]
     [TestCase("gray4.png")]
     [TestCase("palette4.png")]
+    [TestCase("png_named.jpg")]
     public void PngDecodesIdenticallyToPil(string name) => AssertMatchesPil(name, tolerance: 0);
+
+    /// <summary>
+    /// A YCCK JPEG (CMYK stored as YCbCr + K with an Adobe marker, as Photoshop writes and some ImageNet files are),
+    /// produced by libjpeg-turbo's own encoder since PIL cannot write one.
+    /// </summary>
+    private static unsafe byte[] CompressCmykAsYcck(int width, int height)
+    {
+        var cmyk = new byte[width * height * 4];
+        new Random(17).NextBytes(cmyk);
+        IntPtr handle = TurboJpegNative.InitCompress();
+        byte* output = null;
+        try
+        {
+            nuint size = 0;
+            fixed (byte* src = cmyk)
+                Assert.That(TurboJpegNative.Compress2(handle, src, width, width * 4, height, TurboJpegNative.PixelCmyk,
+                    &output, &size, TurboJpegNative.Subsample444, 95, 0), Is.EqualTo(0), TurboJpegNative.LastError(handle));
+            return new ReadOnlySpan<byte>(output, (int)size).ToArray();
+        }
+        finally
+        {
+            if (output != null) TurboJpegNative.Free(output);
+            TurboJpegNative.Destroy(handle);
+        }
+    }
 
     private void AssertMatchesPil(string name, int tolerance)
     {

@@ -136,4 +136,17 @@ public sealed class SafetensorsCheckpointTests
         var ex = Assert.Throws<TensorNotFoundException>(() => checkpoint.ReadTensor("y"));
         Assert.That(ex!.Message, Does.Contain(dir.Path).And.Contain("'y'").And.Contain("'x'"));
     }
+
+    [Test]
+    public void AFileOrAnIndexPathCanBeOpenedDirectly()
+    {
+        using var dir = new TempDir();
+        var tensors = Sample();
+        SafetensorsWriter.SaveSharded(dir.Path, tensors, maxShardBytes: 400);
+        using (var viaIndex = SafetensorsCheckpoint.Open(dir.File(ShardIndex.IndexFileName)))
+            Assert.That(viaIndex.Names, Has.Count.EqualTo(tensors.Count));
+        using var viaFile = SafetensorsCheckpoint.Open(dir.File("model-00002-of-00003.safetensors"));
+        Assert.That(viaFile.Names, Is.EqualTo(new[] { "lm_head.weight" }));
+        AssertBitsEqual(tensors[3].Tensor.Data, viaFile.ReadTensor("lm_head.weight").Data, "lm_head.weight");
+    }
 }
