@@ -4,13 +4,14 @@ configuration defaults. Computes in float64 so it serves as the truth for a floa
 
   run MODEL_DIR SPEC_JSON OUT_DIR
       SPEC: {"input_ids": [...], "pixels": "file of float32 [B,3,H,W]", "pixels_shape": [...],
-             "target": {"position": p, "token": t, "batch": b}  (optional: backprop this logit),
+             "target": {"position": p, "token": t, "batch": b, "kind": "logit" | "lens" (with "layer") | "answer"
+                        (with "answer_start": sum of the answer tokens' log-probabilities)}  (optional: backprop it),
              "generate": n (optional: greedy tokens with a KV cache, batch item 0),
              "edit": {"layer": k, "vector": [...], "scale": s, "zero": [positions]} (optional: add scale*vector to
              hidden state k, or zero it at the listed positions)}
       Writes float64 little-endian files: logits.bin [B,S,V], lm_attn_{i}.bin [B,H,S,S], lm_hidden_{i}.bin [B,S,D]
       (0 = merged embeddings, i = output of layer i, no final norm), vis_attn_{i}.bin, vis_hidden_{i}.bin (0 = encoder
-      input), and with a target the gradients grad_lm_attn_{i}.bin, grad_lm_hidden_{i}.bin, grad_vis_attn_{i}.bin,
+      input), lens_{k}.bin (final norm + head on hidden state k), and with a target its value (target_value.json) and the gradients grad_lm_attn_{i}.bin, grad_lm_hidden_{i}.bin, grad_vis_attn_{i}.bin,
       grad_features.bin (projected image features), grad_pixels.bin. Prints JSON {"generated": [...], "vision_layers_run": n}.
 """
 import json
@@ -349,8 +350,22 @@ def run(model_dir, spec_path, out_dir):
     for name, lst in (("lm_attn", rec.lm_attn), ("lm_hidden", rec.lm_hidden), ("vis_attn", rec.vis_attn), ("vis_hidden", rec.vis_hidden)):
         for i, t in enumerate(lst):
             write(os.path.join(out_dir, f"{name}_{i}.bin"), t)
+    for k, hk in enumerate(rec.lm_hidden):
+        write(os.path.join(out_dir, f"lens_{k}.bin"), logits_of(W, tc, hk))
     if target is not None:
-        logits[target.get("batch", 0), target["position"], target["token"]].backward()
+        b = target.get("batch", 0)
+        kind = target.get("kind", "logit")
+        if kind == "logit":
+            scalar = logits[b, target["position"], target["token"]]
+        elif kind == "lens":
+            scalar = logits_of(W, tc, rec.lm_hidden[target["layer"]])[b, target["position"], target["token"]]
+        else:  # sum of log-probabilities of the tokens from answer_start on
+            start = target["answer_start"]
+            logp = torch.log_softmax(logits[b, start - 1:-1], dim=-1)
+            scalar = logp.gather(1, torch.tensor(ids[start:])[:, None]).sum()
+        with open(os.path.join(out_dir, "target_value.json"), "w") as f:
+            json.dump(float(scalar), f)
+        scalar.backward()
         for name, lst in (("lm_attn", rec.lm_attn), ("lm_hidden", rec.lm_hidden), ("vis_attn", rec.vis_attn)):
             for i, t in enumerate(lst):
                 write(os.path.join(out_dir, f"grad_{name}_{i}.bin"), t.grad)

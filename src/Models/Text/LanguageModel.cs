@@ -73,6 +73,7 @@ public sealed class LanguageModel
             var result = _layers[i].Forward(h, cos, sin, cache, i);
             recorder.LanguageAttention(result.Probabilities);
             h = recorder.LanguageHidden(i + 1, result.Output);
+            ActivationMemory.AfterLayer(h.Length);
         }
         return h;
     }

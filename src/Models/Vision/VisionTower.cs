@@ -53,6 +53,7 @@ public sealed class VisionTower
             h = result.Output;
             recorder.VisionHidden(h);
             states.Add(h);
+            ActivationMemory.AfterLayer(h.Length);
         }
         return states;
     }

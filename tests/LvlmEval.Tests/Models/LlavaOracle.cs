@@ -21,6 +21,9 @@ public sealed class LlavaReference(string folder, int[] generated, int visionLay
     }
 
     public bool Has(string name) => File.Exists(Path.Combine(folder, name + ".bin"));
+
+    /// <summary>The backpropagated scalar's value.</summary>
+    public double TargetValue => double.Parse(File.ReadAllText(Path.Combine(folder, "target_value.json")), System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Runs the reference on a model folder.</summary>
@@ -28,7 +31,7 @@ public static class LlavaOracle
 {
     /// <summary>Runs the reference; outputs land in <paramref name="work"/>.</summary>
     public static LlavaReference Run(string modelDir, string work, int[] inputIds, Tensor pixels, (int Position, int Token, int Batch)? target = null,
-        int generate = 0, JsonObject? edit = null)
+        int generate = 0, JsonObject? edit = null, JsonObject? targetSpec = null)
     {
         Directory.CreateDirectory(work);
         var pixelsFile = Path.Combine(work, "pixels.f32");
@@ -44,6 +47,7 @@ public static class LlavaOracle
         };
         if (target is { } t) spec["target"] = new JsonObject { ["position"] = t.Position, ["token"] = t.Token, ["batch"] = t.Batch };
         if (edit is not null) spec["edit"] = edit;
+        if (targetSpec is not null) spec["target"] = targetSpec;
         var specFile = Path.Combine(work, "spec.json");
         File.WriteAllText(specFile, spec.ToJsonString());
         var outDir = Path.Combine(work, "out");
