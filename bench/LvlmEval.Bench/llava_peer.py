@@ -2,10 +2,11 @@
 eager math) on the same checkpoint, timed with the same threads.
 
   write DIR          writes a random Qwen2-0.5B-shaped LLaVA (SigLIP-384/14 tower) as config.json + model.safetensors
-  time DIR SPEC THREADS DECODE
-                     SPEC is the oracle's spec (input_ids, pixels); prints JSON {prefill, decode, tokens, torch}:
-                     median seconds of the prefill (vision tower, projector, merge, decoder with KV cache, last logits)
-                     and of DECODE greedy steps after it.
+  serve DIR SPEC THREADS DECODE
+                     SPEC is the oracle's spec (input_ids, pixels). Loads the model, prints {"torch": version}, then
+                     answers each "generate" line on stdin with {prefill, decode, tokens}: seconds of the prefill
+                     (vision tower, projector, merge, decoder with KV cache, first token) and of the DECODE - 1 greedy
+                     steps after it, so the caller can alternate its own runs with ours. "quit" ends.
 """
 import json
 import os
@@ -99,11 +100,7 @@ def write(folder):
         json.dump(CONFIG, f, indent=1)
 
 
-def median(xs):
-    return sorted(xs)[len(xs) // 2]
-
-
-def time_model(folder, spec_path, threads, decode):
+def serve(folder, spec_path, threads, decode):
     torch.set_num_threads(threads)
     ref.set_dtype(torch.float32)
     with open(os.path.join(folder, "config.json")) as f:
@@ -133,24 +130,23 @@ def time_model(folder, spec_path, threads, decode):
             pos += 1
         return tokens
 
-    prefill_times, decode_times, tokens = [], [], []
+    print(json.dumps({"torch": torch.__version__}), flush=True)
     with torch.no_grad():
-        for rep in range(4):
+        for line in sys.stdin:
+            if line.strip() != "generate":
+                break
             t0 = time.perf_counter()
             cache, first = prefill()
             t1 = time.perf_counter()
             tokens = generate(cache, first)
             t2 = time.perf_counter()
-            if rep > 0:  # the first run warms up
-                prefill_times.append(t1 - t0)
-                decode_times.append(t2 - t1)
-    print(json.dumps({"prefill": median(prefill_times), "decode": median(decode_times), "tokens": tokens, "torch": torch.__version__}))
+            print(json.dumps({"prefill": t1 - t0, "decode": t2 - t1, "tokens": tokens}), flush=True)
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         write(sys.argv[2])
-    elif sys.argv[1] == "time":
-        time_model(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+    elif sys.argv[1] == "serve":
+        serve(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     else:
         raise SystemExit(f"unknown command {sys.argv[1]}")

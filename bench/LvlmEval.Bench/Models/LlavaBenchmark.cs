@@ -42,32 +42,35 @@ public sealed class LlavaBenchmark : IBenchmark
         var prepared = model.FromTokenIds(ids.ToArray(), pixels);
         int sequence = ids.Count;
 
-        GenerationResult? generated = model.Generate(prepared, NewTokens);
+        var generated = model.Generate(prepared, NewTokens);
         long peak = PeakResidentBytes();
         long weightBytes = model.ParameterCount * sizeof(float);
         var t = config.Text;
         long kvBytes = 2L * t.NumLayers * t.NumKeyValueHeads * t.HeadDim * (sequence + NewTokens - 1) * sizeof(float);
         Console.WriteLine($"peak resident memory after load + generate: {peak / 1e9:F3} GB; float32 weights {weightBytes / 1e9:F3} GB + KV cache " +
                           $"{kvBytes / 1e6:F1} MB → ratio {peak / (double)(weightBytes + kvBytes):F3}");
-        double prefill = Timing.MedianSeconds(() => model.Generate(prepared, 1), warmup: 1, repeats: 3);
-        double full = Timing.MedianSeconds(() => generated = model.Generate(prepared, NewTokens), warmup: 0, repeats: 3);
-        double decode = full - prefill;
-        Console.WriteLine($"ours: prefill {prefill:F3} s, prefill + {NewTokens} tokens {full:F3} s");
 
-        var answer = generated!.TokenIds;
+        // Traced forwards, the three variants in turn each round.
+        var answer = generated.TokenIds;
         int last = sequence + answer.Length - 1;
         var plainOptions = new TraceOptions { LogitsFrom = last };
         var captureOptions = plainOptions with { LanguageAttentions = true, VisionAttentions = true };
         var gradientOptions = captureOptions with { Gradients = true };
-        double plain = Timing.MedianSeconds(() => model.Forward(prepared, answer, plainOptions), warmup: 1, repeats: 3);
-        double capture = Timing.MedianSeconds(() => model.Forward(prepared, answer, captureOptions), warmup: 0, repeats: 3);
-        double backward = Timing.MedianSeconds(() =>
+        var traced = new List<double>[3] { [], [], [] };
+        for (int round = 0; round < Rounds; round++)
         {
-            var trace = model.Forward(prepared, answer, gradientOptions);
-            trace.Backward(trace.Logit(last, answer[^1]));
-        }, warmup: 0, repeats: 3);
+            traced[0].Add(Seconds(() => model.Forward(prepared, answer, plainOptions)));
+            traced[1].Add(Seconds(() => model.Forward(prepared, answer, captureOptions)));
+            traced[2].Add(Seconds(() =>
+            {
+                var trace = model.Forward(prepared, answer, gradientOptions);
+                trace.Backward(trace.Logit(last, answer[^1]));
+            }));
+        }
+        double plain = Median(traced[0]), capture = Median(traced[1]), backward = Median(traced[2]);
         Console.WriteLine($"ours: plain {plain:F3} s, capture {capture:F3} s, capture + backward {backward:F3} s");
 
+        // Generation, alternating with the PyTorch peer holding the same weights.
         using var work = new TempFolder();
         var pixelsFile = Path.Combine(work.Path, "pixels.f32");
         var bytes = new byte[pixels.Length * 4];
@@ -80,22 +83,51 @@ public sealed class LlavaBenchmark : IBenchmark
             ["pixels_shape"] = new JsonArray(1, 3, size, size),
         };
         File.WriteAllText(Path.Combine(work.Path, "spec.json"), spec.ToJsonString());
-        var peer = JsonDocument.Parse(PeerProcess.RunPython("llava_peer.py", "time", folder, Path.Combine(work.Path, "spec.json"),
-            threads.ToString(), NewTokens.ToString())).RootElement;
-        double torchPrefill = peer.GetProperty("prefill").GetDouble(), torchDecode = peer.GetProperty("decode").GetDouble();
-        var torchTokens = peer.GetProperty("tokens").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        using var peer = new InteractivePeer("llava_peer.py", "serve", folder, Path.Combine(work.Path, "spec.json"), threads.ToString(), NewTokens.ToString());
+        var torchVersion = JsonDocument.Parse(peer.Greeting).RootElement.GetProperty("torch").GetString();
+        List<double> ourPrefill = [], ourDecode = [], torchPrefill = [], torchDecode = [];
+        int[] torchTokens = [];
+        for (int round = 0; round <= Rounds; round++)
+        {
+            var ours = model.Generate(prepared, NewTokens);
+            var theirs = JsonDocument.Parse(peer.Ask("generate")).RootElement;
+            if (round == 0) continue; // warm-up
+            ourPrefill.Add(ours.PrefillTime.TotalSeconds);
+            ourDecode.Add(ours.DecodeTime.TotalSeconds);
+            torchPrefill.Add(theirs.GetProperty("prefill").GetDouble());
+            torchDecode.Add(theirs.GetProperty("decode").GetDouble());
+            torchTokens = theirs.GetProperty("tokens").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        }
 
         Console.WriteLine($"model: {model.ParameterCount:N0} parameters run, {sequence} prompt tokens ({config.ImageTokenCount} image), " +
-                          $"threads {threads} (OpenBLAS and torch.set_num_threads); torch {peer.GetProperty("torch").GetString()}");
+                          $"threads {threads} (OpenBLAS and torch.set_num_threads); torch {torchVersion}; medians of {Rounds} alternating rounds");
         Console.WriteLine($"{"pass",-34} {"ours s",9} {"torch s",9} {"ratio",8}");
-        Console.WriteLine($"{"prefill",-34} {prefill,9:F3} {torchPrefill,9:F3} {prefill / torchPrefill,8:F3}");
-        Console.WriteLine($"{"decode (" + (NewTokens - 1) + " steps after prefill)",-34} {decode,9:F3} {torchDecode,9:F3} {decode / torchDecode,8:F3}");
-        Console.WriteLine($"{"prefill + decode",-34} {full,9:F3} {torchPrefill + torchDecode,9:F3} {full / (torchPrefill + torchDecode),8:F3}");
+        Row("prefill (to the first token)", Median(ourPrefill), Median(torchPrefill));
+        Row($"decode ({NewTokens - 1} steps after prefill)", Median(ourDecode), Median(torchDecode));
+        Row($"prefill + decode ({NewTokens} tokens)", Median(ourPrefill.Zip(ourDecode, (a, b) => a + b).ToList()),
+            Median(torchPrefill.Zip(torchDecode, (a, b) => a + b).ToList()));
         Console.WriteLine($"greedy tokens identical to torch: {(answer.SequenceEqual(torchTokens) ? "yes" : "no")} ({answer.Length} tokens)");
-        Console.WriteLine($"{"traced forward",-34} {"s",9} {"× plain",9}");
-        Console.WriteLine($"{"plain forward (prompt + answer)",-34} {plain,9:F3} {1.0,9:F3}");
+        Console.WriteLine($"{"traced forward (prompt + answer)",-34} {"s",9} {"× plain",9}");
+        Console.WriteLine($"{"plain forward",-34} {plain,9:F3} {1.0,9:F3}");
         Console.WriteLine($"{"with attention capture",-34} {capture,9:F3} {capture / plain,9:F3}");
         Console.WriteLine($"{"capture + backward to all maps",-34} {backward,9:F3} {backward / plain,9:F3}");
+    }
+
+    private const int Rounds = 3;
+
+    private static void Row(string name, double ours, double torch) => Console.WriteLine($"{name,-34} {ours,9:F3} {torch,9:F3} {ours / torch,8:F3}");
+
+    private static double Seconds(Action action)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        action();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     private static long PeakResidentBytes()

@@ -223,6 +223,8 @@ public sealed class LlavaModel
     {
         if (prepared.BatchSize != 1) throw new ArgumentException($"Generate takes one image, got a batch of {prepared.BatchSize}; use Forward for batches.", nameof(prepared));
         using var noGrad = Autograd.Disable();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan prefillTime = TimeSpan.Zero;
         var cache = new KeyValueCache(Language.NumLayers);
         var embeddings = MergeEmbeddings(prepared.TokenIds, prepared, ImageFeatures(prepared.Pixels));
         int position = prepared.TokenIds.Length;
@@ -233,6 +235,7 @@ public sealed class LlavaModel
         {
             var last = Ops.Narrow(hidden, 1, hidden.Dim(1) - 1, 1);
             int next = ArgMax(Language.Logits(last).Data);
+            if (step == 0) prefillTime = clock.Elapsed;
             if (EosTokenIds.Contains(next)) { eos = true; break; }
             answer.Add(next);
             if (step == maxNewTokens - 1) break;
@@ -240,7 +243,8 @@ public sealed class LlavaModel
             position++;
         }
         var ids = answer.ToArray();
-        return new GenerationResult(ids, Tokenizer?.Decode(ids, skipSpecialTokens: true) ?? "", eos);
+        var total = clock.Elapsed;
+        return new GenerationResult(ids, Tokenizer?.Decode(ids, skipSpecialTokens: true) ?? "", eos, prefillTime, total - prefillTime);
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)
