@@ -368,7 +368,8 @@ def run(model_dir, spec_path, out_dir):
         scalar.backward()
         for name, lst in (("lm_attn", rec.lm_attn), ("lm_hidden", rec.lm_hidden), ("vis_attn", rec.vis_attn)):
             for i, t in enumerate(lst):
-                write(os.path.join(out_dir, f"grad_{name}_{i}.bin"), t.grad)
+                # Tensors the scalar does not depend on (layers past a logit-lens layer) get no gradient: write zeros.
+                write(os.path.join(out_dir, f"grad_{name}_{i}.bin"), t.grad if t.grad is not None else torch.zeros_like(t))
         write(os.path.join(out_dir, "grad_features.bin"), feats.grad)
         write(os.path.join(out_dir, "grad_pixels.bin"), pixels.grad)
 
