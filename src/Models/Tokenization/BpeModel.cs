@@ -39,7 +39,7 @@ public sealed class BpeModel : ITokenizerModel
         _options = options;
         _prefix = options.ContinuingSubwordPrefix ?? "";
         _suffix = options.EndOfWordSuffix ?? "";
-        _merges = new Dictionary<ulong, BpeMerge>(merges.Count);
+        _merges = new Dictionary<ulong, BpeMerge>(merges.Count, PairKeyComparer.Instance);
         for (int rank = 0; rank < merges.Count; rank++)
         {
             var (left, right) = merges[rank];
@@ -139,6 +139,19 @@ public sealed class BpeModel : ITokenizerModel
 
     private int IdOfMergePart(string token, int rank) =>
         _vocab.TryGetId(token, out var id) ? id : throw new ArgumentException($"merge {rank}: token '{token}' is not in the vocabulary.");
+}
+
+/// <summary>
+/// Hashes packed (left, right) id pairs. The default <c>ulong</c> hash folds the halves with XOR, which maps
+/// the small ids of a vocabulary onto few buckets and (a, b) onto (b, a); a multiplicative mix spreads them.
+/// </summary>
+internal sealed class PairKeyComparer : IEqualityComparer<ulong>
+{
+    public static readonly PairKeyComparer Instance = new();
+
+    public bool Equals(ulong x, ulong y) => x == y;
+
+    public int GetHashCode(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 32);
 }
 
 /// <summary>A merge rule: its rank (priority, lower first) and the id of the merged token.</summary>

@@ -4,6 +4,9 @@ namespace LvlmEval.Models.Tokenization;
 /// A Hugging Face <c>tokenizer.json</c> tokenizer producing the same ids and decodes as the reference
 /// <c>tokenizers</c> library: added tokens are split out, each remaining piece is normalized,
 /// pre-tokenized and encoded by the model, then the post-processor adds special tokens.
+/// Encodes single sequences; the file's <c>truncation</c> and <c>padding</c> settings are not applied (as in
+/// transformers, which only truncates or pads on request). Encoding is thread-safe; adding tokens is not
+/// safe while other threads encode.
 /// </summary>
 public sealed class Tokenizer
 {

@@ -177,6 +177,6 @@ public sealed class TokenizerFileFormatTests
         using var dir = new TempDir("tokenizer-json");
         var path = dir.File("tokenizer.json");
         File.WriteAllText(path, json);
-        TokenizerParityTests.AssertParity(path, texts, imageToken: false);
+        TokenizerParityTests.AssertParity(path, texts);
     }
 }

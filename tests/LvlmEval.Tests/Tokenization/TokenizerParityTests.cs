@@ -16,15 +16,15 @@ public sealed class TokenizerParityTests
 
     [Test]
     public void Llama2MatchesReferenceLibrary() =>
-        AssertParity(HfTokenizersOracle.Llama2Json, ParityCorpus.Generate(CorpusSize, seed: 11, LlamaSpecials), imageToken: false);
+        AssertParity(HfTokenizersOracle.Llama2Json, ParityCorpus.Generate(CorpusSize, seed: 11, LlamaSpecials));
 
     [Test]
     public void Llama2WithImageTokenMatchesReferenceLibrary() =>
-        AssertParity(HfTokenizersOracle.Llama2Json, ParityCorpus.Generate(CorpusSize, seed: 12, LlamaSpecials), imageToken: true);
+        AssertParity(HfTokenizersOracle.Llama2Json, ParityCorpus.Generate(CorpusSize, seed: 12, LlamaSpecials), addSpecialTokens: ["<image>"]);
 
     [Test]
     public void Qwen3MatchesReferenceLibrary() =>
-        AssertParity(HfTokenizersOracle.Qwen3Json, ParityCorpus.Generate(CorpusSize, seed: 13, QwenSpecials), imageToken: false);
+        AssertParity(HfTokenizersOracle.Qwen3Json, ParityCorpus.Generate(CorpusSize, seed: 13, QwenSpecials));
 
     [TestCase("llama2")]
     [TestCase("qwen3")]
@@ -49,13 +49,15 @@ public sealed class TokenizerParityTests
         Assert.That(failures, Is.Empty, $"{failures.Count} of {sequences.Count} decodes differ:\n" + string.Join("\n", failures.Take(10)));
     }
 
-    internal static void AssertParity(string path, IReadOnlyList<string> texts, bool imageToken)
+    /// <summary>Asserts identical ids (with and without special tokens) and decodes (with and without skipping) for every text.</summary>
+    internal static void AssertParity(string path, IReadOnlyList<string> texts, IReadOnlyList<string>? addSpecialTokens = null, IReadOnlyList<string>? addTokens = null)
     {
         var tokenizer = Tokenizer.FromFile(path);
-        if (imageToken) tokenizer.AddSpecialToken("<image>");
-        var reference = HfTokenizersOracle.Run(path, texts, addSpecialTokens: imageToken ? ["<image>"] : null);
+        foreach (var t in addSpecialTokens ?? []) tokenizer.AddSpecialToken(t);
+        tokenizer.AddTokens((addTokens ?? []).Select(AddedToken.RegularToken).ToList());
+        var reference = HfTokenizersOracle.Run(path, texts, addSpecialTokens: addSpecialTokens, addTokens: addTokens);
         Assert.That(reference.Encodings, Has.Length.EqualTo(texts.Count));
-        if (imageToken) Assert.That(tokenizer.TokenToId("<image>"), Is.EqualTo(reference.AddedIds["<image>"]));
+        foreach (var (token, id) in reference.AddedIds) Assert.That(tokenizer.TokenToId(token), Is.EqualTo(id), $"id of added token {token}");
         Assert.That(tokenizer.VocabularySize, Is.EqualTo(reference.VocabSize), "vocabulary size with added tokens");
 
         var failures = new List<string>();
