@@ -8,7 +8,7 @@ configuration defaults. Computes in float64 so it serves as the truth for a floa
                         (with "answer_start": sum of the answer tokens' log-probabilities)}  (optional: backprop it),
              "generate": n (optional: greedy tokens with a KV cache, batch item 0),
              "edit": {"layer": k, "vector": [...], "scale": s, "zero": [positions]} (optional: add scale*vector to
-             hidden state k, or zero it at the listed positions)}
+             hidden state k, or zero it at the listed positions; also applied to every generation step)}
       Writes float64 little-endian files: logits.bin [B,S,V], lm_attn_{i}.bin [B,H,S,S], lm_hidden_{i}.bin [B,S,D]
       (0 = merged embeddings, i = output of layer i, no final norm), vis_attn_{i}.bin, vis_hidden_{i}.bin (0 = encoder
       input), lens_{k}.bin (final norm + head on hidden state k), and with a target its value (target_value.json) and the gradients grad_lm_attn_{i}.bin, grad_lm_hidden_{i}.bin, grad_vis_attn_{i}.bin,
@@ -240,8 +240,8 @@ def lm_forward(W, tc, x, positions, rec, cache=None, edit=None):
             if "vector" in edit:
                 h = h + edit["scale"] * torch.tensor(edit["vector"])
             if "zero" in edit:
-                keep = torch.ones(h.shape[1], 1)
-                keep[edit["zero"]] = 0
+                zero = set(edit["zero"])  # absolute positions
+                keep = torch.tensor([[0.0] if p in zero else [1.0] for p in positions])
                 h = h * keep
         return h
 
@@ -388,7 +388,7 @@ def run(model_dir, spec_path, out_dir):
             f1, _ = image_features(W, cfg, vc, pixels[:1].detach(), Recorder())
             cache = {}
             x = embed_merged(W, cfg, tc, ids, f1)
-            h = lm_forward(W, tc, x, list(range(len(ids))), None, cache)
+            h = lm_forward(W, tc, x, list(range(len(ids))), None, cache, edit=spec.get("edit"))
             pos = len(ids)
             for step in range(n):
                 nxt = int(torch.argmax(logits_of(W, tc, h[:, -1:])[0, -1]))
@@ -398,7 +398,7 @@ def run(model_dir, spec_path, out_dir):
                 if step == n - 1:
                     break
                 x = W["language_model.model.embed_tokens.weight"][torch.tensor([nxt])][None]
-                h = lm_forward(W, tc, x, [pos], None, cache)
+                h = lm_forward(W, tc, x, [pos], None, cache, edit=spec.get("edit"))
                 pos += 1
     print(json.dumps({"generated": generated, "vision_layers_run": vis_layers}))
 

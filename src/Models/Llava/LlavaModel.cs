@@ -218,17 +218,21 @@ public sealed class LlavaModel
 
     // ---- generation ----
 
-    /// <summary>Greedy decoding with a KV cache for a single image: stops at an EOS token or after <paramref name="maxNewTokens"/>.</summary>
-    public GenerationResult Generate(PreparedInput prepared, int maxNewTokens)
+    /// <summary>
+    /// Greedy decoding with a KV cache for a single image: stops at an EOS token or after <paramref name="maxNewTokens"/>.
+    /// <paramref name="hooks"/> edit the residual stream of the prompt and of every generated token (positions are absolute).
+    /// </summary>
+    public GenerationResult Generate(PreparedInput prepared, int maxNewTokens, IReadOnlyList<IHiddenStateHook>? hooks = null)
     {
         if (prepared.BatchSize != 1) throw new ArgumentException($"Generate takes one image, got a batch of {prepared.BatchSize}; use Forward for batches.", nameof(prepared));
         using var noGrad = Autograd.Disable();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan prefillTime = TimeSpan.Zero;
+        var recorder = hooks is { Count: > 0 } ? new ForwardRecorder(new TraceOptions { Hooks = hooks }) : ForwardRecorder.None;
         var cache = new KeyValueCache(Language.NumLayers);
         var embeddings = MergeEmbeddings(prepared.TokenIds, prepared, ImageFeatures(prepared.Pixels));
         int position = prepared.TokenIds.Length;
-        var hidden = Language.Forward(embeddings, Positions(0, position), cache, ForwardRecorder.None);
+        var hidden = Language.Forward(embeddings, Positions(0, position), cache, recorder);
         var answer = new List<int>();
         bool eos = false;
         for (int step = 0; step < maxNewTokens; step++)
@@ -239,7 +243,7 @@ public sealed class LlavaModel
             if (EosTokenIds.Contains(next)) { eos = true; break; }
             answer.Add(next);
             if (step == maxNewTokens - 1) break;
-            hidden = Language.Forward(Language.Embed([next], 1), [position], cache, ForwardRecorder.None);
+            hidden = Language.Forward(Language.Embed([next], 1), [position], cache, recorder);
             position++;
         }
         var ids = answer.ToArray();

@@ -67,12 +67,13 @@ public sealed class LanguageModel
     internal Tensor Forward(Tensor embeddings, ReadOnlySpan<int> positions, KeyValueCache? cache, ForwardRecorder recorder)
     {
         var (cos, sin) = _rotary.Tables(positions);
-        var h = recorder.LanguageHidden(0, embeddings);
+        int first = positions[0];
+        var h = recorder.LanguageHidden(0, embeddings, first);
         for (int i = 0; i < _layers.Length; i++)
         {
             var result = _layers[i].Forward(h, cos, sin, cache, i);
             recorder.LanguageAttention(result.Probabilities);
-            h = recorder.LanguageHidden(i + 1, result.Output);
+            h = recorder.LanguageHidden(i + 1, result.Output, first);
             ActivationMemory.AfterLayer(h.Length);
         }
         return h;

@@ -28,11 +28,11 @@ internal sealed class ForwardRecorder(TraceOptions options)
         if (Options.LanguageAttentions) LanguageAttentions.Add(Retain(probabilities));
     }
 
-    /// <summary>Applies the hooks for hidden-state <paramref name="index"/>, records the result, returns it.</summary>
-    public Tensor LanguageHidden(int index, Tensor hidden)
+    /// <summary>Applies the hooks for hidden-state <paramref name="index"/> (a chunk starting at <paramref name="firstPosition"/>), records the result, returns it.</summary>
+    public Tensor LanguageHidden(int index, Tensor hidden, int firstPosition)
     {
         foreach (var hook in Options.Hooks)
-            if (hook.Layer == index) hidden = hook.Apply(hidden);
+            if (hook.Layer == index) hidden = hook.Apply(hidden, firstPosition);
         if (Options.LanguageHiddenStates) LanguageHiddenStates.Add(Retain(hidden));
         return hidden;
     }

@@ -52,6 +52,26 @@ public sealed class BatchAndHookTests
     }
 
     [Test]
+    public void GenerationWithASteeringVectorMatchesTorch()
+    {
+        var arch = new TinyLlava { Seed = 9, KvHeads = 2 };
+        using var dir = new TempDir("llava-steer");
+        arch.Save(dir.File("model"));
+        var model = LlavaModel.Load(dir.File("model"));
+        var ids = arch.PromptIds(2, 4, 14);
+        var pixels = Tensor.Randn(new Random(9), 1, 3, arch.ImageSize, arch.ImageSize);
+        var prepared = model.FromTokenIds(ids, pixels);
+        var vector = Tensor.Randn(new Random(10), TinyLlava.TextHidden);
+        var steered = model.Generate(prepared, 6, [new AddVectorHook(1, vector, 3f)]);
+
+        var edit = new JsonObject { ["layer"] = 1, ["scale"] = 3.0, ["vector"] = new JsonArray(vector.ToArray().Select(v => (JsonNode)(double)v).ToArray()) };
+        var reference = LlavaOracle.Run(dir.File("model"), dir.File("oracle"), ids, pixels, generate: 6, edit: edit);
+        Assert.That(reference.Generated, Is.Not.Empty);
+        Assert.That(steered.TokenIds, Is.EqualTo(reference.Generated), "steered greedy generation");
+        Assert.That(model.Generate(prepared, 6).TokenIds, Is.Not.EqualTo(steered.TokenIds), "the steering vector changes the answer");
+    }
+
+    [Test]
     public void ZeroingImageTokensMatchesTorchAndGradientsFlowThroughTheEdit()
     {
         var arch = new TinyLlava { Seed = 7, Text = "qwen2", KvHeads = 2 };
