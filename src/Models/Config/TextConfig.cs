@@ -71,7 +71,7 @@ public sealed record TextConfig
             HiddenAct = s.String("hidden_act", "silu"),
             MaxPositionEmbeddings = s.Int("max_position_embeddings", qwen ? 32768 : 2048),
             RmsNormEps = (float)s.Double("rms_norm_eps", 1e-6),
-            RopeTheta = s.Double("rope_theta", qwen ? 10000.0 : 10000.0),
+            RopeTheta = s.Double("rope_theta", 10000.0),
             RopeScaling = RopeScaling.Read(s),
             QkvBias = qwen || attentionBias,
             OutputBias = !qwen && attentionBias,

@@ -23,7 +23,7 @@ public sealed class LlavaModel
     private LlavaModel(string directory, LlavaConfig config, CheckpointLayout layout, VisionTower vision, MultiModalProjector projector,
         LanguageModel language, Tokenizer? tokenizer, ImageProcessor? processor, int[] eosTokenIds)
     {
-        Directory = directory;
+        Folder = directory;
         Config = config;
         Layout = layout;
         Vision = vision;
@@ -35,7 +35,8 @@ public sealed class LlavaModel
         _featureLayers = config.ResolvedFeatureLayers;
     }
 
-    public string Directory { get; }
+    /// <summary>The model folder.</summary>
+    public string Folder { get; }
     public LlavaConfig Config { get; }
     /// <summary>The checkpoint's key layout.</summary>
     public CheckpointLayout Layout { get; }
@@ -136,11 +137,11 @@ public sealed class LlavaModel
     public PreparedInput Prepare(IReadOnlyList<RgbImage> images, string question, PromptTemplate template = PromptTemplate.Auto)
     {
         if (images.Count == 0) throw new ArgumentException("At least one image is needed.", nameof(images));
-        var processor = ImageProcessor ?? throw new FileNotFoundException($"{Directory}: preprocessor_config.json is missing; images cannot be prepared.");
+        var processor = ImageProcessor ?? throw new FileNotFoundException($"{Folder}: preprocessor_config.json is missing; images cannot be prepared.");
         var pixels = images.Select(processor.Preprocess).ToArray();
         int size = Config.Vision.ImageSize;
         if (pixels[0].Dim(1) != size || pixels[0].Dim(2) != size)
-            throw new ModelConfigException(Path.Combine(Directory, "preprocessor_config.json"), "size",
+            throw new ModelConfigException(Path.Combine(Folder, "preprocessor_config.json"), "size",
                 $"produces {pixels[0].Dim(1)}×{pixels[0].Dim(2)} images but the vision tower expects {size}×{size}.");
         var batch = Ops.Reshape(Ops.Concat(pixels.Select(p => Ops.Reshape(p, 1, 3, size, size)).ToArray(), 0), images.Count, 3, size, size);
         return PrepareTokens(question, template, batch);
@@ -149,7 +150,7 @@ public sealed class LlavaModel
     /// <summary>Tokenises a question with the template and pairs it with already preprocessed pixels [B, 3, H, W].</summary>
     public PreparedInput PrepareTokens(string question, PromptTemplate template, Tensor pixels)
     {
-        var tokenizer = Tokenizer ?? throw new FileNotFoundException($"{Directory}: tokenizer.json is missing; prompts cannot be tokenised.");
+        var tokenizer = Tokenizer ?? throw new FileNotFoundException($"{Folder}: tokenizer.json is missing; prompts cannot be tokenised.");
         var text = PromptTemplates.Render(PromptTemplates.Resolve(template, tokenizer), question);
         var ids = tokenizer.Encode(text);
         int placeholders = ids.Count(id => id == Config.ImageTokenId);
