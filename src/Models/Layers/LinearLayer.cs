@@ -1,0 +1,21 @@
+using LvlmEval.Models.Loading;
+using LvlmEval.Tensors;
+
+namespace LvlmEval.Models.Layers;
+
+/// <summary>torch.nn.Linear: weight [out, in] and an optional bias [out].</summary>
+public sealed class LinearLayer(Tensor weight, Tensor? bias)
+{
+    public Tensor Weight { get; } = weight;
+    public Tensor? Bias { get; } = bias;
+
+    /// <summary>Loads <c>{path}.weight</c> (and <c>{path}.bias</c> when <paramref name="hasBias"/>).</summary>
+    public static LinearLayer Load(WeightPath path, int inFeatures, int outFeatures, bool hasBias) =>
+        new(path.Get("weight", outFeatures, inFeatures), path.GetIf(hasBias, "bias", outFeatures));
+
+    /// <summary>x [..., in] → [..., out].</summary>
+    public Tensor Forward(Tensor x) => Ops.Linear(x, Weight, Bias);
+
+    /// <summary>Number of parameters.</summary>
+    public long ParameterCount => Weight.Length + (Bias?.Length ?? 0);
+}

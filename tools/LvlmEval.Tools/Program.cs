@@ -1,0 +1,28 @@
+using LvlmEval.Models;
+
+namespace LvlmEval.Tools;
+
+/// <summary>Small maintenance commands until they move into the lvlm-eval CLI: <c>models inspect DIR</c>.</summary>
+public static class Program
+{
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args)
+    {
+        if (args is ["models", "inspect", var dir])
+        {
+            try
+            {
+                Console.Write(ModelInspector.Describe(dir));
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or FormatException or InvalidOperationException or ArgumentException
+                                          or UnauthorizedAccessException || e.GetType().Namespace?.StartsWith("LvlmEval", StringComparison.Ordinal) == true)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
+        }
+        Console.Error.WriteLine("usage: lvlm-eval-tools models inspect DIR");
+        return 2;
+    }
+}
