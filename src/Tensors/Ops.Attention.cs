@@ -16,7 +16,8 @@ public static partial class Ops
     {
         var scores = AttentionScores(q, k, scale ?? 1f / MathF.Sqrt(q.ShapeRef[^1]), causal);
         if (additiveMask is not null) scores = Add(scores, additiveMask);
-        var probs = Softmax(scores, -1);
+        // Without a tape the [B, H, Sq, Sk] scores are dead once normalised: reuse their memory for the probabilities.
+        var probs = scores.RequiresGrad && Autograd.IsEnabled ? Softmax(scores, -1) : SoftmaxLastAxisInPlace(scores);
         return new AttentionResult(AttentionContext(probs, v), probs);
     }
 

@@ -38,7 +38,7 @@ public static partial class Ops
             {
                 if (t[i] == ignoreIndex) continue;
                 var row = ds.Slice(i * c, c);
-                TensorPrimitives.Exp(logProbs.Data.Slice(i * c, c), row);
+                Kernels.FastExp.Exp(logProbs.Data.Slice(i * c, c), row);
                 row[t[i]] -= 1f;
                 TensorPrimitives.Multiply(row, scale, row);
             }

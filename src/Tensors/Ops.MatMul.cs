@@ -46,6 +46,22 @@ public static partial class Ops
         });
     }
 
+    /// <summary>
+    /// a [..., M, K] · b [K, N] written into an existing <paramref name="output"/> [..., M, N], without autograd: for
+    /// inference loops that reuse one buffer, so the product lands in memory that is already mapped and cached.
+    /// </summary>
+    public static Tensor MatMulInto(Tensor a, Tensor b, Tensor output)
+    {
+        if (a.Rank < 2 || b.Rank != 2 || a.ShapeRef[^1] != b.ShapeRef[0])
+            throw new ArgumentException($"MatMulInto needs a [..., M, K] and b [K, N], got {ShapeUtil.Format(a.ShapeRef)} and {ShapeUtil.Format(b.ShapeRef)}.");
+        int k = b.ShapeRef[0], n = b.ShapeRef[1], rows = a.Length / Math.Max(k, 1);
+        int[] expected = [.. a.ShapeRef[..^1], n];
+        if (!output.ShapeRef.AsSpan().SequenceEqual(expected))
+            throw new ArgumentException($"MatMulInto: output {ShapeUtil.Format(output.ShapeRef)} should be {ShapeUtil.Format(expected)} for {ShapeUtil.Format(a.ShapeRef)} · {ShapeUtil.Format(b.ShapeRef)}.");
+        Gemm.Dense(false, false, rows, n, k, a.Data, b.Data, output.Data);
+        return output;
+    }
+
     private static Tensor MatMulSharedRight(Tensor a, Tensor b, int m, int k, int n)
     {
         int rows = a.Length / k;

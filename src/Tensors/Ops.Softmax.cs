@@ -49,7 +49,7 @@ public static partial class Ops
                     {
                         // dx = g − softmax · Σg, softmax = exp(y).
                         float sum = TensorPrimitives.Sum(gr);
-                        TensorPrimitives.Exp(yr, dr);
+                        FastExp.Exp(yr, dr);
                         TensorPrimitives.MultiplyAdd(dr, -sum, gr, dr);
                     }
                     else
@@ -65,12 +65,29 @@ public static partial class Ops
         });
     }
 
+    /// <summary>Softmax over the last axis written over its input (no autograd); returns the same tensor.</summary>
+    internal static Tensor SoftmaxLastAxisInPlace(Tensor x)
+    {
+        int n = x.ShapeRef[^1];
+        int rows = n == 0 ? 0 : x.Length / n;
+        var xs = x.Storage; int xo = x.Offset;
+        Parallelism.ForRanges(rows, 4L * n, (s, e) =>
+        {
+            for (int r = s; r < e; r++)
+            {
+                var row = xs.AsSpan(xo + r * n, n);
+                SoftmaxRow(row, row);
+            }
+        });
+        return x;
+    }
+
     internal static void SoftmaxRow(ReadOnlySpan<float> x, Span<float> y)
     {
         float max = TensorPrimitives.Max(x);
         if (float.IsNegativeInfinity(max)) { y.Fill(float.NaN); return; } // all masked: undefined, as PyTorch
         TensorPrimitives.Subtract(x, max, y);
-        TensorPrimitives.Exp(y, y);
+        FastExp.Exp(y, y);
         float sum = TensorPrimitives.Sum(y);
         TensorPrimitives.Multiply(y, 1f / sum, y);
     }
@@ -80,7 +97,13 @@ public static partial class Ops
         float max = TensorPrimitives.Max(x);
         TensorPrimitives.Subtract(x, max, y);
         float sumExp = 0f;
-        for (int i = 0; i < y.Length; i++) sumExp += MathF.Exp(y[i]);
+        Span<float> chunk = stackalloc float[256];
+        for (int i = 0; i < y.Length; i += chunk.Length)
+        {
+            var part = y.Slice(i, Math.Min(chunk.Length, y.Length - i));
+            FastExp.Exp(part, chunk);
+            sumExp += TensorPrimitives.Sum(chunk[..part.Length]);
+        }
         TensorPrimitives.Subtract(y, MathF.Log(sumExp), y);
     }
 }

@@ -18,7 +18,7 @@ public static partial class Ops
     public static Tensor Neg(Tensor x) => Unary(x, "Neg", 1, TensorPrimitives.Negate, (_, _, g, dx) => TensorPrimitives.Negate(g, dx));
 
     /// <summary>eˣ.</summary>
-    public static Tensor Exp(Tensor x) => Unary(x, "Exp", 8, TensorPrimitives.Exp, (_, y, g, dx) => TensorPrimitives.Multiply(g, y, dx));
+    public static Tensor Exp(Tensor x) => Unary(x, "Exp", 8, FastExp.Exp, (_, y, g, dx) => TensorPrimitives.Multiply(g, y, dx));
 
     /// <summary>Natural logarithm.</summary>
     public static Tensor Log(Tensor x) => Unary(x, "Log", 8, TensorPrimitives.Log, (x, _, g, dx) => TensorPrimitives.Divide(g, x, dx));
@@ -37,7 +37,7 @@ public static partial class Ops
     });
 
     /// <summary>Logistic sigmoid.</summary>
-    public static Tensor Sigmoid(Tensor x) => Unary(x, "Sigmoid", 8, TensorPrimitives.Sigmoid, (_, y, g, dx) =>
+    public static Tensor Sigmoid(Tensor x) => Unary(x, "Sigmoid", 8, (x, y) => FastExp.Sigmoid(x, y), (_, y, g, dx) =>
     {
         for (int i = 0; i < dx.Length; i++) dx[i] = g[i] * y[i] * (1f - y[i]);
     });
@@ -51,13 +51,14 @@ public static partial class Ops
     /// <summary>SiLU (swish): x·σ(x), as in Llama's MLP.</summary>
     public static Tensor Silu(Tensor x) => Unary(x, "Silu", 8, (x, y) =>
     {
-        TensorPrimitives.Sigmoid(x, y);
+        FastExp.Sigmoid(x, y);
         TensorPrimitives.Multiply(x, y, y);
     }, (x, _, g, dx) =>
     {
+        FastExp.Sigmoid(x, dx);
         for (int i = 0; i < dx.Length; i++)
         {
-            float s = 1f / (1f + MathF.Exp(-x[i]));
+            float s = dx[i];
             dx[i] = g[i] * (s + x[i] * s * (1f - s));
         }
     });
@@ -99,14 +100,14 @@ public static partial class Ops
     /// <summary>QuickGELU, x·σ(1.702x) (OpenAI CLIP).</summary>
     public static Tensor QuickGelu(Tensor x) => Unary(x, "QuickGelu", 8, (x, y) =>
     {
-        TensorPrimitives.Multiply(x, QuickGeluScale, y);
-        TensorPrimitives.Sigmoid(y, y);
+        FastExp.Sigmoid(x, y, QuickGeluScale);
         TensorPrimitives.Multiply(x, y, y);
     }, (x, _, g, dx) =>
     {
+        FastExp.Sigmoid(x, dx, QuickGeluScale);
         for (int i = 0; i < dx.Length; i++)
         {
-            float s = 1f / (1f + MathF.Exp(-QuickGeluScale * x[i]));
+            float s = dx[i];
             dx[i] = g[i] * (s + QuickGeluScale * x[i] * s * (1f - s));
         }
     });

@@ -14,6 +14,7 @@ public sealed class BadInputTests
     [Test] public void BroadcastMismatch() => ThrowsNaming(() => Ops.Add(Tensor.Zeros(2, 3), Tensor.Zeros(4)), "[2, 3]", "[4]");
     [Test] public void MatMulInnerDimensions() => ThrowsNaming(() => Ops.MatMul(Tensor.Zeros(2, 3), Tensor.Zeros(4, 5)), "[2, 3]", "[4, 5]");
     [Test] public void MatMulBatchAxes() => ThrowsNaming(() => Ops.MatMul(Tensor.Zeros(2, 3, 4), Tensor.Zeros(3, 4, 5)), "[2, 3, 4]", "[3, 4, 5]");
+    [Test] public void MatMulIntoOutputShape() => ThrowsNaming(() => Ops.MatMulInto(Tensor.Zeros(2, 3), Tensor.Zeros(3, 4), Tensor.Zeros(2, 5)), "[2, 5]", "[2, 4]");
     [Test] public void LinearWeight() => ThrowsNaming(() => Ops.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(4, 5)), "[2, 3]", "[4, 5]");
     [Test] public void ReshapeCount() => ThrowsNaming(() => Ops.Reshape(Tensor.Zeros(2, 3), 4, 2), "[2, 3]", "[4, 2]");
     [Test] public void ConcatShapes() => ThrowsNaming(() => Ops.Concat([Tensor.Zeros(2, 3), Tensor.Zeros(3, 3)], 1), "[3, 3]", "[2, 3]");

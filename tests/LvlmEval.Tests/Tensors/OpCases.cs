@@ -64,6 +64,7 @@ public static class OpCases
         Add("matmul_shared_right", "matmul", None, t => Ops.MatMul(t[0], t[1]), In(2, 5, 7), In(7, 3));
         Add("matmul_batched", "matmul", None, t => Ops.MatMul(t[0], t[1]), In(2, 3, 5, 7), In(2, 3, 7, 4));
         Add("matmul_broadcast_batch", "matmul", None, t => Ops.MatMul(t[0], t[1]), In(2, 1, 5, 7), In(3, 7, 4));
+        cases.Add(new OpCase("matmul_into", "matmul", None, [NoGrad(2, 5, 7), NoGrad(7, 3)], t => Ops.MatMulInto(t[0], t[1], Tensor.Full(9f, 2, 5, 3)), FiniteDifferences: false));
         Add("linear_bias", "linear", None, t => Ops.Linear(t[0], t[1], t[2]), In(4, 6), In(5, 6), In(5));
         Add("linear_3d_nobias", "linear", None, t => Ops.Linear(t[0], t[1]), In(2, 3, 6), In(5, 6));
 
