@@ -2,12 +2,24 @@ using LvlmEval.Models;
 
 namespace LvlmEval.Tools;
 
-/// <summary>Small maintenance commands until they move into the lvlm-eval CLI: <c>models inspect DIR</c>.</summary>
+/// <summary>Small commands until they move into the lvlm-eval CLI: <c>models inspect DIR</c>, <c>datasets inspect …</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        if (args is ["datasets", "inspect", ..])
+        {
+            try
+            {
+                return DatasetsInspectCommand.Run(args[2..], Console.Out, Console.Error);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or LvlmEval.Datasets.DatasetLayoutException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        }
         if (args is ["models", "inspect", var dir])
         {
             try
@@ -22,7 +34,7 @@ public static class Program
                 return 1;
             }
         }
-        Console.Error.WriteLine("usage: lvlm-eval-tools models inspect DIR");
+        Console.Error.WriteLine($"usage: lvlm-eval-tools models inspect DIR\n       lvlm-eval-tools {DatasetsInspectCommand.Usage}");
         return 2;
     }
 }
