@@ -5,4 +5,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
 cd "$root"
-dotnet run -c Release --project bench/LvlmEval.Bench -- "${@:-all}"
+if [ $# -eq 0 ]; then set -- sgemm block; fi
+dotnet run -c Release --project bench/LvlmEval.Bench -- "$@"
