@@ -48,17 +48,26 @@ public static partial class Ops
         return Autograd.Record(scores, "AttentionScores", [q, k], g =>
         {
             Tensor? gq = q.RequiresGrad ? new Tensor(q.ShapeRef) : null, gk = k.RequiresGrad ? new Tensor(k.ShapeRef) : null;
-            var gS = g.Storage; int gO = g.Offset;
-            var masked = causal ? MaskedCopy(g, sq, sk, shift) : null;
-            for (int bh = 0; bh < b * h; bh++)
+            // Coming from the softmax, masked entries already hold exact zeros; copy only if a caller sent others.
+            var masked = causal && !MaskedEntriesAreZero(g, sq, sk, shift) ? MaskedCopy(g, sq, sk, shift) : null;
+            var gS = masked ?? g.Storage; int gO = masked is null ? g.Offset : 0;
+            // One work unit per key head: its query heads accumulate into it, so units never share an output.
+            Parallelism.ForRanges(b * hkv, (long)group * sq * sk * d / 2, (start, end) =>
             {
-                int kv = bh / h * hkv + bh % h / group;
-                var gBlock = masked is null ? gS.AsSpan(gO + bh * sq * sk, sq * sk) : masked.AsSpan(bh * sq * sk, sq * sk);
-                if (gq is not null)
-                    Gemm.Dense(false, false, sq, d, sk, gBlock, kS.AsSpan(kO + kv * sk * d, sk * d), gq.Data.Slice(bh * sq * d, sq * d), alpha: scale);
-                if (gk is not null) // heads of one group accumulate into the shared key head
-                    Gemm.Dense(true, false, sk, d, sq, gBlock, qS.AsSpan(qO + bh * sq * d, sq * d), gk.Data.Slice(kv * sk * d, sk * d), alpha: scale, beta: 1f);
-            }
+                for (int unit = start; unit < end; unit++)
+                {
+                    int batch = unit / hkv, kv = unit;
+                    for (int qh = unit % hkv * group; qh < (unit % hkv + 1) * group; qh++)
+                    {
+                        int bh = batch * h + qh;
+                        var gBlock = gS.AsSpan(gO + bh * sq * sk, sq * sk);
+                        if (gq is not null)
+                            Gemm.Dense(false, false, sq, d, sk, gBlock, kS.AsSpan(kO + kv * sk * d, sk * d), gq.Data.Slice(bh * sq * d, sq * d), alpha: scale);
+                        if (gk is not null)
+                            Gemm.Dense(true, false, sk, d, sq, gBlock, qS.AsSpan(qO + bh * sq * d, sq * d), gk.Data.Slice(kv * sk * d, sk * d), alpha: scale, beta: 1f);
+                    }
+                }
+            });
             return [gq, gk];
         });
     }
@@ -82,17 +91,25 @@ public static partial class Ops
         if (!Autograd.ShouldRecord(probs, v)) return y;
         return Autograd.Record(y, "AttentionContext", [probs, v], g =>
         {
-            Tensor? gp = probs.RequiresGrad ? new Tensor(probs.ShapeRef) : null, gv = v.RequiresGrad ? new Tensor(v.ShapeRef) : null;
+            Tensor? gp = probs.RequiresGrad ? Tensor.Uninitialized(probs.ShapeRef) : null, gv = v.RequiresGrad ? new Tensor(v.ShapeRef) : null;
             var gS = g.Storage; int gO = g.Offset;
-            for (int bh = 0; bh < b * h; bh++)
+            // One work unit per value head, as in the scores' backward.
+            Parallelism.ForRanges(b * hkv, (long)group * sq * sk * dv / 2, (start, end) =>
             {
-                int kv = bh / h * hkv + bh % h / group;
-                var gBlock = gS.AsSpan(gO + bh * sq * dv, sq * dv);
-                if (gp is not null)
-                    Gemm.Dense(false, true, sq, sk, dv, gBlock, vS.AsSpan(vO + kv * sk * dv, sk * dv), gp.Data.Slice(bh * sq * sk, sq * sk));
-                if (gv is not null)
-                    Gemm.Dense(true, false, sk, dv, sq, pS.AsSpan(pO + bh * sq * sk, sq * sk), gBlock, gv.Data.Slice(kv * sk * dv, sk * dv), beta: 1f);
-            }
+                for (int unit = start; unit < end; unit++)
+                {
+                    int batch = unit / hkv, kv = unit;
+                    for (int qh = unit % hkv * group; qh < (unit % hkv + 1) * group; qh++)
+                    {
+                        int bh = batch * h + qh;
+                        var gBlock = gS.AsSpan(gO + bh * sq * dv, sq * dv);
+                        if (gp is not null)
+                            Gemm.Dense(false, true, sq, sk, dv, gBlock, vS.AsSpan(vO + kv * sk * dv, sk * dv), gp.Data.Slice(bh * sq * sk, sq * sk));
+                        if (gv is not null)
+                            Gemm.Dense(true, false, sk, dv, sq, pS.AsSpan(pO + bh * sq * sk, sq * sk), gBlock, gv.Data.Slice(kv * sk * dv, sk * dv), beta: 1f);
+                    }
+                }
+            });
             return [gp, gv];
         });
     }
@@ -103,6 +120,18 @@ public static partial class Ops
             || k.ShapeRef[1] == 0 || q.ShapeRef[1] % k.ShapeRef[1] != 0)
             throw new ArgumentException($"Attention: query {ShapeUtil.Format(q.ShapeRef)} and {what} {ShapeUtil.Format(k.ShapeRef)} must be [B, H, S, D] and [B, Hkv, S, D] with H divisible by Hkv.");
         return (q.ShapeRef[0], q.ShapeRef[1], q.ShapeRef[2], q.ShapeRef[3], k.ShapeRef[1], k.ShapeRef[2]);
+    }
+
+    private static bool MaskedEntriesAreZero(Tensor g, int sq, int sk, int shift)
+    {
+        var data = g.Data;
+        for (int blockStart = 0; blockStart < data.Length; blockStart += sq * sk)
+            for (int i = 0; i < sq; i++)
+            {
+                int firstMasked = Math.Max(i + shift + 1, 0);
+                if (firstMasked < sk && data.Slice(blockStart + i * sk + firstMasked, sk - firstMasked).ContainsAnyExcept(0f)) return false;
+            }
+        return true;
     }
 
     // Gradients never flow into masked scores; zero them so a caller's −∞ bookkeeping cannot leak.

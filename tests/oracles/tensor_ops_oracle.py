@@ -40,6 +40,15 @@ def attention(t, p):
     return probs @ v if p.get("output", "context") == "context" else probs
 
 
+def attention_scores(t, p):
+    q, k = t[0], t[1]
+    k = repeat_kv(k, q.shape[1] // k.shape[1])
+    scores = (q @ k.transpose(-1, -2)) * p["scale"]
+    sq, sk = scores.shape[-2], scores.shape[-1]
+    masked = torch.arange(sk)[None, :] > torch.arange(sq)[:, None] + (sk - sq)
+    return scores.masked_fill(masked, float("-inf"))
+
+
 def gelu_tanh(x):
     return F.gelu(x, approximate="tanh")
 
@@ -87,6 +96,7 @@ OPS = {
     "rms_norm": lambda t, p: t[0] * torch.rsqrt(t[0].pow(2).mean(-1, keepdim=True) + p["eps"]) * t[1],
     "rope": lambda t, p: t[0] * t[1] + rotate_half(t[0]) * t[2],
     "attention": attention,
+    "attention_scores": attention_scores,
     "conv2d_patchify": lambda t, p: F.conv2d(t[0], t[1], t[2] if len(t) > 2 else None, stride=t[1].shape[-1]),
     "patch_embed": lambda t, p: F.conv2d(t[0], t[1], t[2] if len(t) > 2 else None, stride=t[1].shape[-1]).flatten(2).transpose(1, 2),
     "cross_entropy": lambda t, p: F.cross_entropy(t[0], torch.tensor(p["targets"], dtype=torch.long), ignore_index=p.get("ignore_index", -100)),
@@ -135,6 +145,13 @@ def finite_difference(case, op):
     return grads
 
 
+def json_number(v):
+    """Infinities as the quoted literals .NET's JSON reader accepts ("-Infinity"); JSON has no bare infinity."""
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    return v
+
+
 def main():
     cases = json.load(open(sys.argv[1]))
     results = {}
@@ -147,7 +164,7 @@ def main():
         if any(t.requires_grad for t in inputs):
             (out * upstream).sum().backward()
             grads = [t.grad.reshape(-1).tolist() if t.requires_grad else None for t in inputs]
-        result = {"out_shape": list(out.shape), "out": out.detach().reshape(-1).tolist(), "grads": grads}
+        result = {"out_shape": list(out.shape), "out": [json_number(v) for v in out.detach().reshape(-1).tolist()], "grads": grads}
         if case.get("fd"):
             result["fd"] = finite_difference(case, op)
         results[case["id"]] = result

@@ -122,6 +122,10 @@ public static class OpCases
         Add("attention_probs", "attention", new { causal = true, output = "probs" }, t => Ops.ScaledDotProductAttention(t[0], t[1], t[2], causal: true).Probabilities,
             In(1, 2, 4, 4), In(1, 2, 4, 4), NoGrad(1, 2, 4, 4));
 
+        // Raw causal scores with an arbitrary upstream gradient (also on masked entries, which must not leak into q, k).
+        cases.Add(new OpCase("attention_scores_causal", "attention_scores", new { scale = 0.5 }, [In(1, 4, 3, 4), In(1, 2, 5, 4)],
+            t => Ops.AttentionScores(t[0], t[1], 0.5f, causal: true), FiniteDifferences: false));
+
         // Patchify convolution.
         Add("conv2d_patchify", "conv2d_patchify", None, t => Ops.Conv2dPatchify(t[0], t[1], t[2]), In(2, 3, 8, 8), In(4, 3, 4, 4), In(4));
         Add("conv2d_patchify_remainder", "conv2d_patchify", None, t => Ops.Conv2dPatchify(t[0], t[1]), In(1, 3, 10, 9), In(5, 3, 3, 3));
