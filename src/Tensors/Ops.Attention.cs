@@ -51,23 +51,15 @@ public static partial class Ops
             // Coming from the softmax, masked entries already hold exact zeros; copy only if a caller sent others.
             var masked = causal && !MaskedEntriesAreZero(g, sq, sk, shift) ? MaskedCopy(g, sq, sk, shift) : null;
             var gS = masked ?? g.Storage; int gO = masked is null ? g.Offset : 0;
-            // One work unit per key head: its query heads accumulate into it, so units never share an output.
-            Parallelism.ForRanges(b * hkv, (long)group * sq * sk * d / 2, (start, end) =>
+            for (int bh = 0; bh < b * h; bh++)
             {
-                for (int unit = start; unit < end; unit++)
-                {
-                    int batch = unit / hkv, kv = unit;
-                    for (int qh = unit % hkv * group; qh < (unit % hkv + 1) * group; qh++)
-                    {
-                        int bh = batch * h + qh;
-                        var gBlock = gS.AsSpan(gO + bh * sq * sk, sq * sk);
-                        if (gq is not null)
-                            Gemm.Dense(false, false, sq, d, sk, gBlock, kS.AsSpan(kO + kv * sk * d, sk * d), gq.Data.Slice(bh * sq * d, sq * d), alpha: scale);
-                        if (gk is not null)
-                            Gemm.Dense(true, false, sk, d, sq, gBlock, qS.AsSpan(qO + bh * sq * d, sq * d), gk.Data.Slice(kv * sk * d, sk * d), alpha: scale, beta: 1f);
-                    }
-                }
-            });
+                int kv = bh / h * hkv + bh % h / group;
+                var gBlock = gS.AsSpan(gO + bh * sq * sk, sq * sk);
+                if (gq is not null)
+                    Gemm.Dense(false, false, sq, d, sk, gBlock, kS.AsSpan(kO + kv * sk * d, sk * d), gq.Data.Slice(bh * sq * d, sq * d), alpha: scale);
+                if (gk is not null) // heads of one group accumulate into the shared key head
+                    Gemm.Dense(true, false, sk, d, sq, gBlock, qS.AsSpan(qO + bh * sq * d, sq * d), gk.Data.Slice(kv * sk * d, sk * d), alpha: scale, beta: 1f);
+            }
             return [gq, gk];
         });
     }
@@ -93,23 +85,15 @@ public static partial class Ops
         {
             Tensor? gp = probs.RequiresGrad ? Tensor.Uninitialized(probs.ShapeRef) : null, gv = v.RequiresGrad ? new Tensor(v.ShapeRef) : null;
             var gS = g.Storage; int gO = g.Offset;
-            // One work unit per value head, as in the scores' backward.
-            Parallelism.ForRanges(b * hkv, (long)group * sq * sk * dv / 2, (start, end) =>
+            for (int bh = 0; bh < b * h; bh++)
             {
-                for (int unit = start; unit < end; unit++)
-                {
-                    int batch = unit / hkv, kv = unit;
-                    for (int qh = unit % hkv * group; qh < (unit % hkv + 1) * group; qh++)
-                    {
-                        int bh = batch * h + qh;
-                        var gBlock = gS.AsSpan(gO + bh * sq * dv, sq * dv);
-                        if (gp is not null)
-                            Gemm.Dense(false, true, sq, sk, dv, gBlock, vS.AsSpan(vO + kv * sk * dv, sk * dv), gp.Data.Slice(bh * sq * sk, sq * sk));
-                        if (gv is not null)
-                            Gemm.Dense(true, false, sk, dv, sq, pS.AsSpan(pO + bh * sq * sk, sq * sk), gBlock, gv.Data.Slice(kv * sk * dv, sk * dv), beta: 1f);
-                    }
-                }
-            });
+                int kv = bh / h * hkv + bh % h / group;
+                var gBlock = gS.AsSpan(gO + bh * sq * dv, sq * dv);
+                if (gp is not null)
+                    Gemm.Dense(false, true, sq, sk, dv, gBlock, vS.AsSpan(vO + kv * sk * dv, sk * dv), gp.Data.Slice(bh * sq * sk, sq * sk));
+                if (gv is not null) // heads of one group accumulate into the shared value head
+                    Gemm.Dense(true, false, sk, dv, sq, pS.AsSpan(pO + bh * sq * sk, sq * sk), gBlock, gv.Data.Slice(kv * sk * dv, sk * dv), beta: 1f);
+            }
             return [gp, gv];
         });
     }
