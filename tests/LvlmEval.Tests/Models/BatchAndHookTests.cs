@@ -16,8 +16,7 @@ public sealed class BatchAndHookTests
     {
         var arch = new TinyLlava { KvHeads = 2, Seed = 5 };
         using var dir = new TempDir("llava-batch");
-        arch.Save(dir.File("model"));
-        var model = LlavaModel.Load(dir.File("model"));
+        var model = arch.SaveAndLoad(dir);
         var ids = arch.PromptIds(2, 4, 9);
         var pixels = Tensor.Randn(new Random(3), 3, 3, arch.ImageSize, arch.ImageSize);
         var trace = model.Forward(model.FromTokenIds(ids, pixels), [], new TraceOptions { LanguageAttentions = true, Gradients = true });
@@ -37,8 +36,7 @@ public sealed class BatchAndHookTests
     {
         var arch = new TinyLlava { Seed = 6 };
         using var dir = new TempDir("llava-hook");
-        arch.Save(dir.File("model"));
-        var model = LlavaModel.Load(dir.File("model"));
+        var model = arch.SaveAndLoad(dir);
         var ids = arch.PromptIds(2, 4, 10);
         var pixels = Tensor.Randn(new Random(4), 1, 3, arch.ImageSize, arch.ImageSize);
         var vector = Tensor.Randn(new Random(8), TinyLlava.TextHidden);
@@ -56,8 +54,7 @@ public sealed class BatchAndHookTests
     {
         var arch = new TinyLlava { Seed = 9, KvHeads = 2 };
         using var dir = new TempDir("llava-steer");
-        arch.Save(dir.File("model"));
-        var model = LlavaModel.Load(dir.File("model"));
+        var model = arch.SaveAndLoad(dir);
         var ids = arch.PromptIds(2, 4, 14);
         var pixels = Tensor.Randn(new Random(9), 1, 3, arch.ImageSize, arch.ImageSize);
         var prepared = model.FromTokenIds(ids, pixels);
@@ -76,8 +73,7 @@ public sealed class BatchAndHookTests
     {
         var arch = new TinyLlava { Seed = 7, Text = "qwen2", KvHeads = 2 };
         using var dir = new TempDir("llava-zero");
-        arch.Save(dir.File("model"));
-        var model = LlavaModel.Load(dir.File("model"));
+        var model = arch.SaveAndLoad(dir);
         var ids = arch.PromptIds(2, 4, 11);
         var pixels = Tensor.Randn(new Random(5), 1, 3, arch.ImageSize, arch.ImageSize);
         var prepared = model.FromTokenIds(ids, pixels);
@@ -96,8 +92,7 @@ public sealed class BatchAndHookTests
     {
         var arch = new TinyLlava { Seed = 8 };
         using var dir = new TempDir("llava-patch");
-        arch.Save(dir.File("model"));
-        var model = LlavaModel.Load(dir.File("model"));
+        var model = arch.SaveAndLoad(dir);
         var ids = arch.PromptIds(2, 4, 12);
         var a = model.FromTokenIds(ids, Tensor.Randn(new Random(1), 1, 3, arch.ImageSize, arch.ImageSize));
         var b = model.FromTokenIds(ids, Tensor.Randn(new Random(2), 1, 3, arch.ImageSize, arch.ImageSize));

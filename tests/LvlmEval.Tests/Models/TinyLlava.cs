@@ -120,6 +120,13 @@ public sealed record TinyLlava
         return list;
     }
 
+    /// <summary>Writes the checkpoint to <c>{dir}/model</c> and loads it back through <see cref="LvlmEval.Models.Llava.LlavaModel.Load"/>.</summary>
+    public LvlmEval.Models.Llava.LlavaModel SaveAndLoad(LvlmEval.Tests.Infrastructure.TempDir dir)
+    {
+        Save(dir.File("model"));
+        return LvlmEval.Models.Llava.LlavaModel.Load(dir.File("model"));
+    }
+
     /// <summary>Writes config.json and the checkpoint (single file or shards) into <paramref name="folder"/>.</summary>
     public void Save(string folder, List<(string Name, Tensor Tensor)>? weights = null, JsonObject? config = null)
     {

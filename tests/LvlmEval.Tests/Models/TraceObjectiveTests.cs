@@ -19,8 +19,7 @@ public sealed class TraceObjectiveTests
     {
         var arch = new TinyLlava { Text = "qwen2", KvHeads = 2, Seed = 12, TextLayers = 3 };
         using var dir = new TempDir("llava-lens");
-        arch.Save(dir.File("model"));
-        var model = LlavaModel.Load(dir.File("model"));
+        var model = arch.SaveAndLoad(dir);
         var ids = arch.PromptIds(2, 3, 21);
         var pixels = Tensor.Randn(new Random(6), 1, 3, arch.ImageSize, arch.ImageSize);
         var trace = model.Forward(model.FromTokenIds(ids, pixels), [], TraceOptions.Everything);
@@ -45,8 +44,7 @@ public sealed class TraceObjectiveTests
     {
         var arch = new TinyLlava { Seed = 13, KvHeads = 2 };
         using var dir = new TempDir("llava-answer");
-        arch.Save(dir.File("model"));
-        var model = LlavaModel.Load(dir.File("model"));
+        var model = arch.SaveAndLoad(dir);
         var prompt = arch.PromptIds(2, 3, 22);
         int[] answer = [17, 4, 33, 60];
         var pixels = Tensor.Randn(new Random(7), 1, 3, arch.ImageSize, arch.ImageSize);
@@ -67,8 +65,7 @@ public sealed class TraceObjectiveTests
     {
         var arch = new TinyLlava();
         using var dir = new TempDir("llava-nograd");
-        arch.Save(dir.File("model"));
-        var model = LlavaModel.Load(dir.File("model"));
+        var model = arch.SaveAndLoad(dir);
         var prepared = model.FromTokenIds(arch.PromptIds(2, 2, 1), Tensor.Randn(new Random(1), 1, 3, arch.ImageSize, arch.ImageSize));
         var trace = model.Forward(prepared, [3], new TraceOptions { LanguageAttentions = true, LanguageHiddenStates = true });
         Assert.That(trace.Logits.RequiresGrad, Is.False);
