@@ -1,0 +1,21 @@
+using LvlmEval.Models.Llava;
+
+namespace LvlmEval.Explainers;
+
+/// <summary>
+/// What to explain: the model's own greedy answer <see cref="AnswerIds"/> to <see cref="Prepared"/> (one image), teacher-forced.
+/// </summary>
+public sealed record ExplainRequest
+{
+    /// <summary>The model.</summary>
+    public required LlavaModel Model { get; init; }
+
+    /// <summary>The prompt with its single image.</summary>
+    public required PreparedInput Prepared { get; init; }
+
+    /// <summary>The answer to explain (normally the greedy generation, EOS excluded).</summary>
+    public required int[] AnswerIds { get; init; }
+
+    /// <summary>Seed for stochastic methods (RISE masks, random baseline).</summary>
+    public int Seed { get; init; }
+}

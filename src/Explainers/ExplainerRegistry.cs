@@ -1,0 +1,28 @@
+using LvlmEval.Explainers.Configuration;
+
+namespace LvlmEval.Explainers;
+
+/// <summary>Maps the names used in experiment files to explainer factories.</summary>
+public static class ExplainerRegistry
+{
+    private static readonly Dictionary<string, Func<ParameterSet, IExplainer>> Factories = new(StringComparer.Ordinal)
+    {
+    };
+
+    /// <summary>Every registered name, sorted.</summary>
+    public static IReadOnlyList<string> Names => Factories.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Whether <paramref name="name"/> is registered.</summary>
+    public static bool Contains(string name) => Factories.ContainsKey(name);
+
+    /// <summary>Builds the explainer <paramref name="name"/> from its parameters; unknown names and parameters fail listing the valid ones.</summary>
+    public static IExplainer Create(string name, ParameterSet? parameters = null)
+    {
+        if (!Factories.TryGetValue(name, out var factory))
+            throw new ParameterException($"{(parameters?.Location is { } l ? l + ": " : "")}unknown explainer '{name}'; valid explainers: {string.Join(", ", Names)}");
+        var set = parameters ?? new ParameterSet($"explainer '{name}'");
+        var explainer = factory(set);
+        set.RejectUnknown();
+        return explainer;
+    }
+}

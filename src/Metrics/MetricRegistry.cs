@@ -1,0 +1,28 @@
+using LvlmEval.Explainers.Configuration;
+
+namespace LvlmEval.Metrics;
+
+/// <summary>Maps the names used in experiment files to metric factories.</summary>
+public static class MetricRegistry
+{
+    private static readonly Dictionary<string, Func<ParameterSet, IMetric>> Factories = new(StringComparer.Ordinal)
+    {
+    };
+
+    /// <summary>Every registered name, sorted.</summary>
+    public static IReadOnlyList<string> Names => Factories.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Whether <paramref name="name"/> is registered.</summary>
+    public static bool Contains(string name) => Factories.ContainsKey(name);
+
+    /// <summary>Builds metric <paramref name="name"/> from its parameters; unknown names and parameters fail listing the valid ones.</summary>
+    public static IMetric Create(string name, ParameterSet? parameters = null)
+    {
+        if (!Factories.TryGetValue(name, out var factory))
+            throw new ParameterException($"{(parameters?.Location is { } l ? l + ": " : "")}unknown metric '{name}'; valid metrics: {string.Join(", ", Names)}");
+        var set = parameters ?? new ParameterSet($"metric '{name}'");
+        var metric = factory(set);
+        set.RejectUnknown();
+        return metric;
+    }
+}
