@@ -1,4 +1,5 @@
 using LvlmEval.Explainers.Configuration;
+using LvlmEval.Metrics.Localisation;
 
 namespace LvlmEval.Metrics;
 
@@ -7,6 +8,11 @@ public static class MetricRegistry
 {
     private static readonly Dictionary<string, Func<ParameterSet, IMetric>> Factories = new(StringComparer.Ordinal)
     {
+        ["pointing-game"] = p => new PointingGameMetric(p),
+        ["energy-pointing-game"] = p => new EnergyPointingGameMetric(p),
+        ["relevance-rank"] = p => new RelevanceRankMetric(p),
+        ["iou"] = p => new IouMetric(p),
+        ["pixel-ap"] = p => new PixelApMetric(p),
     };
 
     /// <summary>Every registered name, sorted.</summary>
