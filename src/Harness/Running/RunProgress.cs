@@ -29,7 +29,7 @@ public static class RunProgress
             return;
         }
         var clock = Stopwatch.StartNew();
-        var lastPrint = TimeSpan.MinValue;
+        var lastPrint = TimeSpan.FromSeconds(-10);
         int done = 0;
         body(label =>
         {
