@@ -24,6 +24,7 @@ public static class Program
             ScoreCommand.Create(),
             RunFolderCommands.Compare(),
             RunFolderCommands.Merge(),
+            TrainTinyCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is null)

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LvlmEval.Datasets;
 using LvlmEval.Harness.Results;
-using LvlmEval.Harness.Running;
+using LvlmEval.Metrics.Task;
 
 namespace LvlmEval.Harness.Cli;
 
@@ -43,6 +43,7 @@ public static class ScoreCommand
     {
         if (!File.Exists(predictionsPath)) throw new FileNotFoundException($"predictions file '{predictionsPath}' does not exist");
         var loader = DatasetRegistry.Create(format);
+        var scorer = TaskScorer.For(loader.Name);
         var predictions = ReadPredictions(predictionsPath, loader.Name == "vqav2");
         var options = new DatasetOptions { Root = root, Split = split };
         var totals = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
@@ -52,7 +53,7 @@ public static class ScoreCommand
         {
             if (entry.Sample is not { } sample) { failed++; continue; }
             if (!predictions.TryGetValue(sample.Id, out var answer)) { missing++; continue; }
-            double score = TaskScoring.Score(sample, answer);
+            double score = scorer.Score(answer, sample.Answers);
             sum += score;
             count++;
             var type = sample.QuestionType ?? "(none)";
@@ -64,7 +65,7 @@ public static class ScoreCommand
             throw new ArgumentException($"{predictionsPath}: none of its {predictions.Count} ids matches a sample of {format} ({known} samples); check the ids and --split");
         return new JsonObject
         {
-            ["format"] = loader.Name, ["split"] = split ?? loader.DefaultSplit, ["count"] = count, ["missing"] = missing, ["unreadable"] = failed,
+            ["format"] = loader.Name, ["scorer"] = scorer.Name, ["split"] = split ?? loader.DefaultSplit, ["count"] = count, ["missing"] = missing, ["unreadable"] = failed,
             ["overall"] = sum / count,
             ["per_type"] = new JsonObject(totals.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonObject { ["score"] = kv.Value.Sum / kv.Value.Count, ["count"] = kv.Value.Count }))),
