@@ -22,7 +22,7 @@ internal static class RunFixture
 
     /// <summary>Writes the run into <paramref name="dir"/>; <paramref name="shards"/> part files per table; returns the samples used.</summary>
     public static List<Sample> Write(string dir, int samplesPerModel = 8, int seed = 1, int shards = 2, string runId = "run-fixture",
-        double explainerShift = 0, bool withMaps = true, string datasetRootOverride = "")
+        double explainerShift = 0, bool withMaps = true, string datasetFormat = "shapes", string datasetRoot = "")
     {
         var settings = new Dictionary<string, string> { ["seed"] = "5", ["images"] = "6" };
         var dataset = DatasetReader.Read(new ShapesLoader(), new DatasetOptions { Root = "", Split = "test", Settings = settings })
@@ -75,7 +75,7 @@ internal static class RunFixture
         WriteParts(dir, "maps", maps, shards);
         File.WriteAllText(Path.Combine(dir, "errors.jsonl"),
             """{"model":"tiny-clip","dataset":"shapes","sample_id":"x","explainer":"gradcam","stage":"explain","message":"out of memory"}""" + "\n");
-        File.WriteAllText(Path.Combine(dir, "manifest.json"), Manifest(runId, datasetRootOverride));
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), Manifest(runId, datasetFormat, datasetRoot));
         return dataset;
     }
 
@@ -110,7 +110,7 @@ internal static class RunFixture
         }
     }
 
-    private static string Manifest(string runId, string root) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    private static string Manifest(string runId, string format, string root) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["run_id"] = runId,
         ["config"] = new Dictionary<string, object> { ["name"] = "fixture" },
@@ -121,7 +121,7 @@ internal static class RunFixture
         ["seeds"] = new Dictionary<string, int> { ["global"] = 0 },
         ["machine"] = new Dictionary<string, object> { ["os"] = "Debian 12", ["cores"] = 2, ["memory_bytes"] = 25769803776L },
         ["models"] = Models.Select(m => new Dictionary<string, object> { ["name"] = m, ["path"] = $"models/{m}", ["files"] = new Dictionary<string, string>() }).ToArray(),
-        ["datasets"] = new[] { new Dictionary<string, object> { ["name"] = "shapes", ["format"] = "shapes", ["root"] = root, ["split"] = "test",
+        ["datasets"] = new[] { new Dictionary<string, object> { ["name"] = "shapes", ["format"] = format, ["root"] = root, ["split"] = "test",
             ["settings"] = new Dictionary<string, string> { ["seed"] = "5", ["images"] = "6" } } },
         ["explainers"] = Explainers.Select(e => new Dictionary<string, object> { ["name"] = e, ["parameters"] = new Dictionary<string, object>() }).ToArray(),
         ["metrics"] = ScoreMetrics.Select(m => new Dictionary<string, object> { ["name"] = m, ["parameters"] = new Dictionary<string, object>() }).ToArray(),
