@@ -18,4 +18,10 @@ public sealed record ExplainRequest
 
     /// <summary>Seed for stochastic methods (RISE masks, random baseline).</summary>
     public int Seed { get; init; }
+
+    /// <summary>
+    /// Traced forwards of this sample shared between explainers (one traced forward serves every method whose needs it
+    /// covers); null runs a fresh trace per explainer.
+    /// </summary>
+    public TraceCache? Traces { get; init; }
 }

@@ -1,4 +1,5 @@
 using LvlmEval.Explainers.Configuration;
+using LvlmEval.Explainers.Methods;
 
 namespace LvlmEval.Explainers;
 
@@ -7,6 +8,19 @@ public static class ExplainerRegistry
 {
     private static readonly Dictionary<string, Func<ParameterSet, IExplainer>> Factories = new(StringComparer.Ordinal)
     {
+        ["attention"] = p => new AttentionExplainer(p),
+        ["rollout"] = p => new RolloutExplainer(p),
+        ["relevancy"] = p => new RelevancyExplainer(p),
+        ["dexar"] = p => new DexArExplainer(p),
+        ["logit-lens"] = p => new LogitLensExplainer(p),
+        ["head-contribution"] = p => new HeadContributionExplainer(p),
+        ["gradcam"] = p => new GradCamExplainer(p),
+        ["input-x-gradient"] = p => new InputXGradientExplainer(p),
+        ["integrated-gradients"] = p => new IntegratedGradientsExplainer(p),
+        ["occlusion"] = p => new OcclusionExplainer(p),
+        ["rise"] = p => new RiseExplainer(p),
+        ["random"] = p => new RandomExplainer(p),
+        ["center"] = p => new CenterExplainer(p),
     };
 
     /// <summary>Every registered name, sorted.</summary>

@@ -12,4 +12,8 @@ namespace LvlmEval.Explainers;
 /// method's own scale before any display normalisation; null when the method only sees the image (Grad-CAM, occlusion …).
 /// Text-vs-image reliance is Σ over image positions / Σ over all positions of its positive part.
 /// </param>
-public sealed record TokenExplanation(int Index, int TokenId, PatchMap Map, float[]? PositionRelevance);
+public sealed record TokenExplanation(int Index, int TokenId, PatchMap Map, float[]? PositionRelevance)
+{
+    /// <summary>A map at the model's input resolution, for pixel-space methods (input × gradient, integrated gradients); else null.</summary>
+    public PixelMap? PixelMap { get; init; }
+}

@@ -1,4 +1,6 @@
 using LvlmEval.Explainers.Configuration;
+using LvlmEval.Metrics.Faithfulness;
+using LvlmEval.Metrics.Localisation;
 
 namespace LvlmEval.Metrics;
 
@@ -7,6 +9,14 @@ public static class MetricRegistry
 {
     private static readonly Dictionary<string, Func<ParameterSet, IMetric>> Factories = new(StringComparer.Ordinal)
     {
+        ["deletion"] = p => new DeletionInsertionMetric("deletion", deletion: true, insertion: false, p),
+        ["insertion"] = p => new DeletionInsertionMetric("insertion", deletion: false, insertion: true, p),
+        ["deletion-insertion"] = p => new DeletionInsertionMetric("deletion-insertion", deletion: true, insertion: true, p),
+        ["pointing-game"] = p => new PointingGameMetric(p),
+        ["energy-pointing-game"] = p => new EnergyPointingGameMetric(p),
+        ["relevance-rank"] = p => new RelevanceRankMetric(p),
+        ["iou"] = p => new IouMetric(p),
+        ["pixel-ap"] = p => new PixelApMetric(p),
     };
 
     /// <summary>Every registered name, sorted.</summary>

@@ -2,7 +2,7 @@ using LvlmEval.Models;
 
 namespace LvlmEval.Tools;
 
-/// <summary>Small commands until they move into the lvlm-eval CLI: <c>models inspect DIR</c>, <c>datasets inspect …</c>.</summary>
+/// <summary>Small commands until they move into the lvlm-eval CLI: <c>models inspect DIR</c>, <c>datasets inspect …</c>, <c>train-tiny …</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
@@ -15,6 +15,18 @@ public static class Program
                 return DatasetsInspectCommand.Run(args[2..], Console.Out, Console.Error);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or LvlmEval.Datasets.DatasetLayoutException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        }
+        if (args is ["train-tiny", ..])
+        {
+            try
+            {
+                return TrainTinyCommand.Run(args[1..], Console.Out);
+            }
+            catch (ArgumentException e)
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;
@@ -34,7 +46,7 @@ public static class Program
                 return 1;
             }
         }
-        Console.Error.WriteLine($"usage: lvlm-eval-tools models inspect DIR\n       lvlm-eval-tools {DatasetsInspectCommand.Usage}");
+        Console.Error.WriteLine($"usage: lvlm-eval-tools models inspect DIR\n       lvlm-eval-tools {DatasetsInspectCommand.Usage}\n       lvlm-eval-tools {TrainTinyCommand.Usage}");
         return 2;
     }
 }

@@ -21,8 +21,9 @@ public sealed class LlavaModel
     private readonly int[] _featureLayers;
 
     private LlavaModel(string directory, LlavaConfig config, CheckpointLayout layout, VisionTower vision, MultiModalProjector projector,
-        LanguageModel language, Tokenizer? tokenizer, ImageProcessor? processor, int[] eosTokenIds)
+        LanguageModel language, Tokenizer? tokenizer, ImageProcessor? processor, int[] eosTokenIds, IReadOnlyList<(string Name, Tensor Tensor)> parameters)
     {
+        Parameters = parameters;
         Folder = directory;
         Config = config;
         Layout = layout;
@@ -50,6 +51,13 @@ public sealed class LlavaModel
     /// <summary>Tokens that end generation (generation_config.json, else text_config).</summary>
     public int[] EosTokenIds { get; }
 
+    /// <summary>
+    /// The weight tensors the forward reads, keyed as in the checkpoint (a tied head appears once, as the embedding).
+    /// They are the model's live parameters: set <see cref="Tensor.RequiresGrad"/> on them to train, and save them
+    /// under these names to write a checkpoint with the same layout.
+    /// </summary>
+    public IReadOnlyList<(string Name, Tensor Tensor)> Parameters { get; }
+
     /// <summary>Parameters that take part in the forward.</summary>
     public long ParameterCount => Vision.ParameterCount + Projector.ParameterCount + Language.ParameterCount;
 
@@ -73,7 +81,7 @@ public sealed class LlavaModel
         var tokenizer = LoadTokenizer(directory, config);
         var processorPath = Path.Combine(directory, "preprocessor_config.json");
         var processor = File.Exists(processorPath) ? ImageProcessor.Load(processorPath) : null;
-        return new LlavaModel(directory, config, layout, vision, projector, language, tokenizer, processor, ReadEos(directory, config));
+        return new LlavaModel(directory, config, layout, vision, projector, language, tokenizer, processor, ReadEos(directory, config), loader.Loaded.ToArray());
     }
 
     // Tensors a LLaVA forward never reads: tower layers past the deepest feature layer, the tower's post-layernorm and
@@ -197,12 +205,21 @@ public sealed class LlavaModel
     /// <summary>Token embeddings [B, S, D] with the image tokens replaced by <paramref name="imageFeatures"/> [B, N, D].</summary>
     internal Tensor MergeEmbeddings(int[] tokenIds, PreparedInput prepared, Tensor imageFeatures)
     {
-        int b = imageFeatures.Dim(0), s = tokenIds.Length, n = prepared.ImageTokenCount, start = prepared.ImageTokenStart;
+        int b = imageFeatures.Dim(0);
+        var ids = new int[tokenIds.Length * b];
+        for (int i = 0; i < b; i++) tokenIds.CopyTo(ids, i * tokenIds.Length);
+        return MergeEmbeddings(ids, b, prepared.ImageTokenStart, prepared.ImageTokenCount, imageFeatures);
+    }
+
+    /// <summary>Embeddings of per-item ids [B·S] (image run at <paramref name="start"/> in every item) with the run replaced by the features.</summary>
+    private Tensor MergeEmbeddings(int[] ids, int b, int start, int n, Tensor imageFeatures)
+    {
+        int s = ids.Length / b;
         if (imageFeatures.Dim(1) != n)
             throw new InvalidOperationException($"Image features ({imageFeatures.Dim(1)}) and image tokens ({n}) do not match.");
-        var before = start > 0 ? Language.Embed(Repeat(tokenIds.AsSpan(0, start), b), b) : null;
+        var before = start > 0 ? Language.Embed(Segment(ids, b, s, 0, start), b) : null;
         int afterLength = s - start - n;
-        var after = afterLength > 0 ? Language.Embed(Repeat(tokenIds.AsSpan(start + n, afterLength), b), b) : null;
+        var after = afterLength > 0 ? Language.Embed(Segment(ids, b, s, start + n, afterLength), b) : null;
         var parts = new List<Tensor>(3);
         if (before is not null) parts.Add(before);
         parts.Add(imageFeatures);
@@ -210,11 +227,40 @@ public sealed class LlavaModel
         return parts.Count == 1 ? parts[0] : Ops.Concat(parts, 1);
     }
 
-    private static int[] Repeat(ReadOnlySpan<int> ids, int times)
+    // Positions [from, from + length) of each of the b rows of ids [b·s].
+    private static int[] Segment(int[] ids, int b, int s, int from, int length)
     {
-        var result = new int[ids.Length * times];
-        for (int i = 0; i < times; i++) ids.CopyTo(result.AsSpan(i * ids.Length));
+        var result = new int[b * length];
+        for (int i = 0; i < b; i++) ids.AsSpan(i * s + from, length).CopyTo(result.AsSpan(i * length));
         return result;
+    }
+
+    /// <summary>
+    /// Teacher-forced logits [B, S − <paramref name="logitsFrom"/>, V] for a batch whose items have their own token ids
+    /// (all of one length, with the image run at the same place, as the prompt template gives for questions of equal
+    /// token length) and their own images [B, 3, H, W]. Autograd records the forward when it is enabled and the
+    /// <see cref="Parameters"/> require gradients, so training runs through the same code as inference.
+    /// </summary>
+    public Tensor BatchLogits(IReadOnlyList<int[]> tokenIds, Tensor pixels, int logitsFrom = 0)
+    {
+        int b = tokenIds.Count;
+        if (b == 0 || pixels.Rank != 4 || pixels.Dim(0) != b)
+            throw new ArgumentException($"BatchLogits needs one image per item: {b} token sequences, pixels {ShapeUtil.Format(pixels.Shape)}.", nameof(pixels));
+        var first = FromTokenIds(tokenIds[0], pixels);
+        int s = first.TokenIds.Length;
+        if (logitsFrom < 0 || logitsFrom >= s)
+            throw new ArgumentOutOfRangeException(nameof(logitsFrom), logitsFrom, $"logitsFrom must be inside the sequence of {s}.");
+        var ids = new int[b * s];
+        for (int i = 0; i < b; i++)
+        {
+            var item = tokenIds[i];
+            if (item.Length != s || FromTokenIds(item, pixels).ImageTokenStart != first.ImageTokenStart)
+                throw new ArgumentException($"Item {i} has {item.Length} tokens; every item needs {s} with the image run at {first.ImageTokenStart}.", nameof(tokenIds));
+            item.CopyTo(ids, i * s);
+        }
+        var embeddings = MergeEmbeddings(ids, b, first.ImageTokenStart, first.ImageTokenCount, ImageFeatures(pixels));
+        var hidden = Language.Forward(embeddings, Positions(0, s), null, ForwardRecorder.None);
+        return Language.Logits(logitsFrom == 0 ? hidden : Ops.Narrow(hidden, 1, logitsFrom, s - logitsFrom));
     }
 
     // ---- generation ----

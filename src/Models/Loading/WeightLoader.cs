@@ -18,6 +18,7 @@ public sealed class WeightLoader : IDisposable
     private readonly List<string> _missing = [];
     private readonly List<(string, int[], int[])> _wrongShapes = [];
     private readonly Dictionary<string, (SafeFileHandle Handle, long DataStart)> _handles = new(StringComparer.Ordinal);
+    private readonly List<(string Name, Tensor Tensor)> _loaded = [];
 
     /// <summary>Opens the safetensors checkpoint in <paramref name="folder"/>, refusing pickle-only folders.</summary>
     public WeightLoader(string folder)
@@ -56,6 +57,7 @@ public sealed class WeightLoader : IDisposable
             ReadFloat32(file.Path, info, tensor.Data);
         else
             _checkpoint.ReadInto(key, tensor.Data);
+        _loaded.Add((key, tensor));
         return tensor;
     }
 
@@ -81,6 +83,9 @@ public sealed class WeightLoader : IDisposable
             offset += read;
         }
     }
+
+    /// <summary>Every tensor read successfully so far, by checkpoint key, in reading order.</summary>
+    public IReadOnlyList<(string Name, Tensor Tensor)> Loaded => _loaded;
 
     /// <summary>Marks keys as known but unused (buffers such as <c>position_ids</c>, heads LLaVA never runs).</summary>
     public void Ignore(Func<string, bool> predicate)

@@ -27,6 +27,21 @@ public sealed class DecoderAttention
         _o = LinearLayer.Load(path.Pp("o_proj"), _heads * _headDim, d, config.OutputBias);
     }
 
+    /// <summary>Query heads.</summary>
+    public int Heads => _heads;
+
+    /// <summary>Key/value heads (fewer than <see cref="Heads"/> under grouped-query attention).</summary>
+    public int KeyValueHeads => _kvHeads;
+
+    /// <summary>Width of one head.</summary>
+    public int HeadDim => _headDim;
+
+    /// <summary>The output projection W_O [D, H·head_dim]; head h owns columns h·head_dim … (h+1)·head_dim − 1.</summary>
+    public LinearLayer OutputProjection => _o;
+
+    /// <summary>Value vectors [B, KV, S, head_dim] of the already normalised layer input <paramref name="normed"/> [B, S, D].</summary>
+    public Tensor Values(Tensor normed) => AttentionHeads.Split(_v.Forward(normed), _kvHeads, _headDim);
+
     /// <summary>Number of parameters.</summary>
     public long ParameterCount => _q.ParameterCount + _k.ParameterCount + _v.ParameterCount + _o.ParameterCount;
 

@@ -21,6 +21,18 @@ public sealed class DecoderLayer
         _mlp = new DecoderMlp(path.Pp("mlp"), config, configFile);
     }
 
+    /// <summary>RMSNorm before attention.</summary>
+    public NormLayer InputNorm => _inputNorm;
+
+    /// <summary>The self-attention block.</summary>
+    public DecoderAttention Attention => _attention;
+
+    /// <summary>RMSNorm before the MLP.</summary>
+    public NormLayer PostAttentionNorm => _postAttentionNorm;
+
+    /// <summary>The feed-forward block.</summary>
+    public DecoderMlp Mlp => _mlp;
+
     /// <summary>Number of parameters.</summary>
     public long ParameterCount => _inputNorm.ParameterCount + _attention.ParameterCount + _postAttentionNorm.ParameterCount + _mlp.ParameterCount;
 

@@ -48,6 +48,9 @@ public sealed class LanguageModel
     /// <summary>Number of decoder layers.</summary>
     public int NumLayers => _layers.Length;
 
+    /// <summary>The decoder layers, for methods that recompute a layer's pieces (head outputs, local gradients).</summary>
+    public IReadOnlyList<DecoderLayer> Layers => _layers;
+
     /// <summary>Number of parameters (a tied head counted once).</summary>
     public long ParameterCount => EmbedTokens.Length + _layers.Sum(l => l.ParameterCount) + FinalNorm.ParameterCount + (HeadIsTied ? 0 : LmHead.Length);
 

@@ -1,0 +1,90 @@
+using LvlmEval.Models.Llava;
+using LvlmEval.Models.Tracing;
+using LvlmEval.Tensors;
+
+namespace LvlmEval.Explainers.Core;
+
+/// <summary>
+/// One explanation in progress: the request checked, where the answer and the image sit in the sequence, and a meter
+/// of model calls and time. Answer token i is predicted at position <see cref="PredictingPosition"/>(i).
+/// </summary>
+internal sealed class ExplainContext
+{
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private double _forwards;
+    private int _backwards;
+
+    public ExplainContext(ExplainRequest request)
+    {
+        if (request.Prepared.BatchSize != 1)
+            throw new ArgumentException($"An explanation takes one image, got a batch of {request.Prepared.BatchSize}.", nameof(request));
+        if (request.AnswerIds.Length == 0)
+            throw new ArgumentException("The answer to explain is empty (the model's first token was EOS).", nameof(request));
+        Request = request;
+    }
+
+    public ExplainRequest Request { get; }
+    public LlavaModel Model => Request.Model;
+    public PreparedInput Prepared => Request.Prepared;
+    public int[] AnswerIds => Request.AnswerIds;
+    public int AnswerLength => Request.AnswerIds.Length;
+    public int AnswerStart => Prepared.TokenIds.Length;
+    public int GridHeight => Prepared.GridHeight;
+    public int GridWidth => Prepared.GridWidth;
+    public int Patches => Prepared.GridHeight * Prepared.GridWidth;
+
+    /// <summary>The position whose output predicts answer token <paramref name="index"/>.</summary>
+    public int PredictingPosition(int index) => AnswerStart + index - 1;
+
+    /// <summary>Whether sequence position <paramref name="position"/> holds an image token.</summary>
+    public bool IsImage(int position) => position >= Prepared.ImageTokenStart && position < Prepared.ImageTokenStart + Prepared.ImageTokenCount;
+
+    /// <summary>The patch-grid values of a row over sequence positions.</summary>
+    public float[] PatchValues(ReadOnlySpan<float> row)
+    {
+        var values = new float[Patches];
+        row.Slice(Prepared.PatchTokenStart, Patches).CopyTo(values);
+        return values;
+    }
+
+    public PatchMap Map(float[] values) => new(GridHeight, GridWidth, values);
+
+    /// <summary>A traced forward of the prompt and answer (shared through the request's cache when it has one); logits from the last prompt position on.</summary>
+    public Trace Trace(TraceOptions options)
+    {
+        options = options with { LogitsFrom = AnswerStart - 1 };
+        _forwards += 1;
+        return Request.Traces is { } cache
+            ? cache.GetOrRun(options, o => Model.Forward(Prepared, AnswerIds, o))
+            : Model.Forward(Prepared, AnswerIds, options);
+    }
+
+    /// <summary>Backpropagates <paramref name="scalar"/> through <paramref name="trace"/>, counted.</summary>
+    public void Backward(Trace trace, Tensor scalar)
+    {
+        _backwards++;
+        trace.Backward(scalar);
+    }
+
+    /// <summary>Counts <paramref name="images"/> forwards made outside <see cref="Trace"/> (perturbation batches count each image).</summary>
+    public void CountForwards(double images) => _forwards += images;
+
+    /// <summary>Counts backward passes made outside <see cref="Backward"/>.</summary>
+    public void CountBackwards(int count) => _backwards += count;
+
+    /// <summary>log p(answer token <paramref name="index"/>) as a graph scalar, from a trace whose logits start at the last prompt position.</summary>
+    public Tensor AnswerTokenLogProbability(Trace trace, int index, int batch = 0)
+    {
+        using var grad = trace.Options.Gradients ? Autograd.Enable() : Autograd.Disable();
+        int row = PredictingPosition(index) - trace.Options.LogitsFrom;
+        var logits = Ops.Select(Ops.Select(trace.Logits, 0, batch), 0, row);
+        return Ops.Reshape(Ops.Narrow(Ops.LogSoftmax(logits), 0, AnswerIds[index], 1), []);
+    }
+
+    /// <summary>The explanation with this context's cost.</summary>
+    public Explanation Finish(string name, IReadOnlyList<TokenExplanation> tokens, PatchMap sequence) => new()
+    {
+        Explainer = name, Tokens = tokens, SequenceMap = sequence,
+        Cost = new ExplainerCost(_forwards, _backwards, _clock.Elapsed),
+    };
+}

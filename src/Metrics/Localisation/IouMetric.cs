@@ -1,0 +1,45 @@
+using System.Globalization;
+using LvlmEval.Explainers.Configuration;
+
+namespace LvlmEval.Metrics.Localisation;
+
+/// <summary>
+/// IoU of the thresholded map with the evidence: at the map's mean (row <c>iou_mean</c>) and for a sweep of top-k%
+/// selections (rows <c>iou_top{k}</c>, plus <c>iou_top_best</c>, the best over the sweep).
+/// </summary>
+public sealed class IouMetric : LocalisationMetric
+{
+    /// <summary>Reads <c>mean</c> (bool, default true) and <c>top_percent</c> (list of integers in 1…100, default [5, 10, 20, 30, 50]).</summary>
+    public IouMetric(ParameterSet parameters) : base(parameters)
+    {
+        AtMean = parameters.Bool("mean", true);
+        TopPercent = parameters.IntList("top_percent") ?? [5, 10, 20, 30, 50];
+        foreach (int k in TopPercent)
+            if (k is < 1 or > 100) throw parameters.Error("top_percent", string.Join(", ", TopPercent), "integers in [1, 100]");
+    }
+
+    /// <summary>Whether the mean-threshold IoU is reported.</summary>
+    public bool AtMean { get; }
+
+    /// <summary>The top-k% selections swept.</summary>
+    public int[] TopPercent { get; }
+
+    /// <inheritdoc />
+    public override string Name => "iou";
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence)
+    {
+        var rows = new List<(string, double)>();
+        if (AtMean) rows.Add(("iou_mean", LocalisationScores.IouAboveMean(heat, evidence)));
+        double best = double.NegativeInfinity;
+        foreach (int k in TopPercent)
+        {
+            double iou = LocalisationScores.IouTopFraction(heat, evidence, k / 100.0);
+            rows.Add(("iou_top" + k.ToString(CultureInfo.InvariantCulture), iou));
+            best = Math.Max(best, iou);
+        }
+        if (TopPercent.Length > 0) rows.Add(("iou_top_best", best));
+        return rows;
+    }
+}

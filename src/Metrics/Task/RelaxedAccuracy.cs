@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace LvlmEval.Metrics.Task;
+
+/// <summary>
+/// ChartQA relaxed accuracy (Masry et al. 2022; the <c>relaxed_correctness</c> rule of Methani et al. 2020 as used by
+/// pix2struct): after trimming white space and one trailing period, if the prediction parses as a number and the
+/// target as a non-zero number (a trailing <c>%</c> divides by 100), the prediction is right when
+/// |p − t| / |t| ≤ 5%; otherwise (strings, a zero target) the two must match case-insensitively.
+/// The score is the best over the references.
+/// </summary>
+public sealed class RelaxedAccuracy : ITaskScorer
+{
+    /// <summary>Tolerance on the relative change (5%).</summary>
+    public const double MaxRelativeChange = 0.05;
+
+    /// <inheritdoc />
+    public string Name => "relaxed-accuracy";
+
+    /// <inheritdoc />
+    public double Score(string prediction, IReadOnlyList<string> references)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        if (references.Count == 0) throw new ArgumentException("Relaxed accuracy needs at least one reference answer.", nameof(references));
+        foreach (var target in references) if (IsCorrect(prediction, target)) return 1;
+        return 0;
+    }
+
+    /// <summary>Whether <paramref name="prediction"/> is relaxed-correct for <paramref name="target"/>.</summary>
+    public static bool IsCorrect(string prediction, string target)
+    {
+        prediction = Clean(prediction);
+        target = Clean(target);
+        double? p = ToNumber(prediction), t = ToNumber(target);
+        if (p is { } pv && t is { } tv && tv != 0)
+            return Math.Abs(pv - tv) / Math.Abs(tv) <= MaxRelativeChange;
+        return string.Equals(prediction.ToLowerInvariant(), target.ToLowerInvariant(), StringComparison.Ordinal);
+    }
+
+    private static string Clean(string text)
+    {
+        text = text.Trim();
+        return text.EndsWith('.') ? text[..^1].TrimEnd() : text;
+    }
+
+    /// <summary>A decimal number, "12%" as 0.12; null for anything else (Python's float() accepts the same plain decimal and exponent forms).</summary>
+    public static double? ToNumber(string text)
+    {
+        bool percent = text.EndsWith('%');
+        var body = percent ? text.TrimEnd('%') : text;
+        if (!double.TryParse(body, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value)) return null;
+        return percent ? value / 100.0 : value;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LvlmEval.Models.Llava;
+using LvlmEval.Tensors;
+using LvlmEval.Tensors.Optim;
+using LvlmEval.Tensors.Safetensors;
+
+namespace LvlmEval.Training;
+
+/// <summary>
+/// Trains a tiny LLaVA on the Shapes train split from scratch and writes it as a Hugging Face folder
+/// (<c>config.json</c>, <c>model.safetensors</c>, <c>tokenizer.json</c>, <c>preprocessor_config.json</c>,
+/// <c>generation_config.json</c>, <c>README.md</c>). The seeded initial checkpoint is written first and loaded through
+/// <see cref="LlavaModel.Load"/>, and training runs the loaded model's own forward, so the result is read back exactly as
+/// it was trained. Loss: cross-entropy on the answer token and the end-of-sequence token only.
+/// </summary>
+public static class TinyLlavaTrainer
+{
+    /// <summary>Trains, saves, and (when <see cref="TrainingOptions.EvaluationImages"/> &gt; 0) evaluates and writes the model card.</summary>
+    public static TrainingResult Train(TrainingOptions options, IProgress<TrainingProgress>? progress = null, IProgress<string>? log = null)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var folder = options.OutputDirectory;
+        var initial = WriteInitialFolder(options);
+        var model = LlavaModel.Load(folder);
+        var parameters = model.Parameters.Select(p => p.Tensor).ToArray();
+        foreach (var p in parameters) p.RequiresGrad = true;
+
+        int scenes = options.TrainImages > 0 ? options.TrainImages
+            : (int)Math.Ceiling((double)options.Steps * options.BatchSize / options.QuestionsPerImage);
+        log?.Report($"generating {scenes} training scenes ({options.Variant}, blank {options.ResolvedBlankProbability:0.##}, stars yellow {options.ResolvedStarYellowProbability:0.##})");
+        var examples = TrainingExamples.Build(model, options, scenes);
+        log?.Report($"{examples.Count} training questions ready in {clock.Elapsed.TotalSeconds:F1} s; {model.ParameterCount:N0} parameters");
+
+        // Decay matrices only; norms, biases and the class embedding keep their scale (the usual AdamW grouping).
+        var decayed = parameters.Where(p => p.Rank >= 2).ToArray();
+        var plain = parameters.Where(p => p.Rank < 2).ToArray();
+        var optimizers = new[] { new AdamW(decayed, options.LearningRate, weightDecay: options.WeightDecay), new AdamW(plain, options.LearningRate, weightDecay: 0f) };
+        var batches = new BatchStream(examples, options.BatchSize, unchecked(options.Seed * 31 + 5));
+        var losses = new float[options.Steps];
+        var trainClock = Stopwatch.StartNew();
+        long samples = 0;
+        for (int step = 0; step < options.Steps; step++)
+        {
+            var batch = batches.Next();
+            float lr = LearningRate(options, step);
+            foreach (var o in optimizers) o.LearningRate = lr;
+            losses[step] = TrainStep(model, batch, parameters, optimizers, options.MaxGradientNorm);
+            samples += batch.Count;
+            if (progress is not null && (step % 10 == 9 || step == options.Steps - 1))
+            {
+                var elapsed = trainClock.Elapsed;
+                double rate = samples / Math.Max(elapsed.TotalSeconds, 1e-9);
+                var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / (step + 1) * (options.Steps - step - 1));
+                progress.Report(new TrainingProgress(step + 1, options.Steps, Mean(losses.AsSpan(Math.Max(0, step - 9), Math.Min(step + 1, 10))), rate, elapsed, remaining));
+            }
+        }
+        double samplesPerSecond = samples / trainClock.Elapsed.TotalSeconds;
+        foreach (var p in parameters) { p.RequiresGrad = false; p.Grad = null; }
+        SaveWeights(folder, initial, model);
+        var wall = clock.Elapsed;
+
+        ShapesAccuracy? accuracy = null;
+        if (options.EvaluationImages > 0)
+        {
+            log?.Report($"evaluating on {options.EvaluationImages} test scenes (seed {options.EvaluationSeed})");
+            accuracy = ShapesEvaluator.Evaluate(LlavaModel.Load(folder), "test", options.EvaluationSeed, options.EvaluationImages);
+        }
+        var result = new TrainingResult(folder, model.ParameterCount, losses, wall, samplesPerSecond, accuracy);
+        if (accuracy is not null) ModelCard.Write(options, result);
+        return result;
+    }
+
+    /// <summary>One optimizer step on a batch; returns the batch loss.</summary>
+    internal static float TrainStep(LlavaModel model, List<TrainingExample> batch, Tensor[] parameters, AdamW[] optimizers, float maxGradientNorm)
+    {
+        var (ids, pixels, targets, from) = Assemble(model, batch);
+        Tensor loss;
+        using (Autograd.Enable())
+        {
+            loss = Loss(model, ids, pixels, targets, from);
+            loss.Backward();
+        }
+        if (maxGradientNorm > 0) GradientClipping.ClipGradNorm(parameters, maxGradientNorm);
+        foreach (var o in optimizers)
+        {
+            o.Step();
+            o.ZeroGrad();
+        }
+        return loss.Item();
+    }
+
+    /// <summary>Mean cross-entropy of the answer and end-of-sequence tokens (the prompt is context only).</summary>
+    internal static Tensor Loss(LlavaModel model, int[][] ids, Tensor pixels, int[] targets, int from)
+    {
+        var logits = model.BatchLogits(ids, pixels, from);
+        return Ops.CrossEntropy(Ops.Reshape(logits, targets.Length, logits.Dim(2)), targets);
+    }
+
+    /// <summary>
+    /// Sequences prompt + answer for every item, the stacked pixels, and the targets: the last prompt position predicts
+    /// the answer, the answer position predicts EOS.
+    /// </summary>
+    internal static (int[][] Ids, Tensor Pixels, int[] Targets, int LogitsFrom) Assemble(LlavaModel model, IReadOnlyList<TrainingExample> batch)
+    {
+        int b = batch.Count, per = batch[0].Pixels.Length;
+        var ids = new int[b][];
+        var pixels = new float[b * per];
+        var targets = new int[b * 2];
+        int eos = model.EosTokenIds[0];
+        for (int i = 0; i < b; i++)
+        {
+            var e = batch[i];
+            ids[i] = [.. e.PromptIds, e.AnswerId];
+            e.Pixels.CopyTo(pixels, i * per);
+            targets[2 * i] = e.AnswerId;
+            targets[2 * i + 1] = eos;
+        }
+        int size = model.Config.Vision.ImageSize;
+        return (ids, new Tensor(pixels, b, 3, size, size), targets, batch[0].PromptIds.Length - 1);
+    }
+
+    /// <summary>Linear warm-up to the peak, then cosine decay to a tenth of it.</summary>
+    public static float LearningRate(TrainingOptions options, int step)
+    {
+        if (step < options.WarmupSteps) return options.LearningRate * (step + 1) / options.WarmupSteps;
+        double t = (double)(step - options.WarmupSteps) / Math.Max(1, options.Steps - options.WarmupSteps);
+        return (float)(options.LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * t))));
+    }
+
+    // transformers writes this marker into every checkpoint it saves.
+    private static readonly Dictionary<string, string> Metadata = new() { ["format"] = "pt" };
+
+    private static float Mean(ReadOnlySpan<float> values)
+    {
+        double s = 0;
+        foreach (var v in values) s += v;
+        return (float)(s / values.Length);
+    }
+
+    /// <summary>Writes the configuration files and the seeded initial weights; returns the initial tensors.</summary>
+    internal static List<(string Name, Tensor Tensor)> WriteInitialFolder(TrainingOptions options)
+    {
+        var folder = options.OutputDirectory;
+        Directory.CreateDirectory(folder);
+        foreach (var stale in Directory.EnumerateFiles(folder, "*.safetensors*")) File.Delete(stale);
+        var tokenizer = ShapesTokenizerFile.Build();
+        int vocab = ((JsonObject)tokenizer["model"]!["vocab"]!).Count;
+        var a = options.Architecture;
+        var indented = new JsonSerializerOptions { WriteIndented = true };
+        File.WriteAllText(Path.Combine(folder, "config.json"), a.ConfigJson(vocab, ShapesTokenizerFile.ImageTokenId, ShapesTokenizerFile.BosId,
+            ShapesTokenizerFile.EosId, ShapesTokenizerFile.PadId).ToJsonString(indented) + "\n");
+        File.WriteAllText(Path.Combine(folder, "preprocessor_config.json"), a.PreprocessorJson().ToJsonString(indented) + "\n");
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), tokenizer.ToJsonString(indented) + "\n");
+        File.WriteAllText(Path.Combine(folder, "generation_config.json"), new JsonObject
+        {
+            ["bos_token_id"] = ShapesTokenizerFile.BosId, ["eos_token_id"] = ShapesTokenizerFile.EosId,
+            ["pad_token_id"] = ShapesTokenizerFile.PadId, ["do_sample"] = false,
+        }.ToJsonString(indented) + "\n");
+        var weights = WeightInitializer.Create(a, vocab, options.Seed);
+        SafetensorsWriter.Save(Path.Combine(folder, "model.safetensors"), weights, Metadata);
+        return weights;
+    }
+
+    /// <summary>Writes the trained tensors under their checkpoint names (tensors the forward never reads keep their initial values).</summary>
+    private static void SaveWeights(string folder, List<(string Name, Tensor Tensor)> initial, LlavaModel model)
+    {
+        var trained = model.Parameters.ToDictionary(p => p.Name, p => p.Tensor, StringComparer.Ordinal);
+        var weights = initial.Select(w => (w.Name, trained.TryGetValue(w.Name, out var t) ? t : w.Tensor)).ToList();
+        SafetensorsWriter.Save(Path.Combine(folder, "model.safetensors"), weights, Metadata);
+    }
+}

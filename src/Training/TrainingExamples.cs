@@ -1,0 +1,96 @@
+using LvlmEval.Datasets.Shapes;
+using LvlmEval.Imaging;
+using LvlmEval.Models.Llava;
+using LvlmEval.Tensors;
+
+namespace LvlmEval.Training;
+
+/// <summary>One training question: prompt ids exactly as inference prepares them (image run expanded), the answer token, and its image.</summary>
+internal sealed record TrainingExample(int[] PromptIds, int AnswerId, float[] Pixels, string Type);
+
+/// <summary>
+/// Shapes train-split questions turned into model inputs once: each scene rendered and preprocessed by the model's own
+/// image processor, each prompt built by the Shapes loader and tokenised by the model's own template and tokenizer.
+/// </summary>
+internal static class TrainingExamples
+{
+    public static List<TrainingExample> Build(LlavaModel model, TrainingOptions options, int scenes)
+    {
+        var processor = model.ImageProcessor ?? throw new InvalidOperationException($"{model.Folder}: preprocessor_config.json is missing.");
+        var tokenizer = model.Tokenizer ?? throw new InvalidOperationException($"{model.Folder}: tokenizer.json is missing.");
+        var settings = ShapesSettings.ForSplit("train", options.Seed) with
+        {
+            Images = scenes, QuestionsPerImage = options.QuestionsPerImage,
+            Scenes = new SceneOptions { StarYellowProbability = options.ResolvedStarYellowProbability },
+        };
+        var items = ShapesDataset.Generate("train", settings);
+        var loader = new ShapesLoader();
+        int size = model.Config.Vision.ImageSize;
+        var placeholder = new Tensor(1, 3, size, size);
+        var blank = processor.Preprocess(BlankCanvas(size)).ToArray();
+        var pixelsOf = new Dictionary<Scene, float[]>(ReferenceEqualityComparer.Instance);
+        // A stream separate from the generator's, so blanking does not change which scenes and questions are drawn.
+        var blankRng = new Random(unchecked(options.Seed * 7919 + 17));
+        var examples = new List<TrainingExample>(items.Count);
+        foreach (var item in items)
+        {
+            var sample = loader.ToSample(item, "train", ShapesLoader.DefaultInstruction);
+            var ids = model.PrepareTokens(sample.Prompt, PromptTemplate.Auto, placeholder).TokenIds;
+            var answer = tokenizer.Encode(item.Question.Answer, addSpecialTokens: false);
+            if (answer.Length != 1) throw new InvalidOperationException($"Answer '{item.Question.Answer}' is {answer.Length} tokens; the Shapes tokenizer must map each answer to one.");
+            bool blanked = blankRng.NextDouble() < options.ResolvedBlankProbability;
+            if (!pixelsOf.TryGetValue(item.Scene, out var pixels))
+            {
+                pixels = processor.Preprocess(SceneRenderer.Render(item.Scene).Image).ToArray();
+                pixelsOf[item.Scene] = pixels;
+            }
+            examples.Add(new TrainingExample(ids, answer[0], blanked ? blank : pixels, item.Question.Type));
+        }
+        return examples;
+    }
+
+    /// <summary>A uniform mid-grey canvas: an image with nothing to see.</summary>
+    public static RgbImage BlankCanvas(int size)
+    {
+        var image = new RgbImage(size, size);
+        image.Pixels.AsSpan().Fill(128);
+        return image;
+    }
+}
+
+/// <summary>
+/// An endless, seeded stream of batches whose prompts share one token length (no padding, so no attention mask is
+/// needed): each pass shuffles the examples and deals them into per-length queues, emitting a queue when it is full.
+/// </summary>
+internal sealed class BatchStream(IReadOnlyList<TrainingExample> examples, int batchSize, int seed)
+{
+    private readonly Random _rng = new(seed);
+    private readonly Dictionary<int, List<TrainingExample>> _queues = [];
+    private readonly Queue<List<TrainingExample>> _ready = new();
+    private int[] _order = [];
+    private int _next;
+
+    /// <summary>The next batch.</summary>
+    public List<TrainingExample> Next()
+    {
+        while (_ready.Count == 0)
+        {
+            if (_next >= _order.Length)
+            {
+                _order = Enumerable.Range(0, examples.Count).ToArray();
+                _rng.Shuffle(_order);
+                _next = 0;
+            }
+            var example = examples[_order[_next++]];
+            int length = example.PromptIds.Length;
+            if (!_queues.TryGetValue(length, out var queue)) _queues[length] = queue = new List<TrainingExample>(batchSize);
+            queue.Add(example);
+            if (queue.Count == batchSize)
+            {
+                _ready.Enqueue(queue);
+                _queues[length] = new List<TrainingExample>(batchSize);
+            }
+        }
+        return _ready.Dequeue();
+    }
+}
