@@ -50,7 +50,7 @@ public static class Comparison
             var shared = va!.Keys.Where(vb!.ContainsKey).Order(StringComparer.Ordinal).ToList();
             bool paired = shared.Count >= 2 && shared.Count == va.Count && shared.Count == vb.Count;
             var change = paired
-                ? BootstrapInterval.OfMean(shared.Select(s => vb[s] - va[s]).ToList(), seed, options.BootstrapResamples)
+                ? ReportStatistics.Summarise(shared.Select(s => vb[s] - va[s]), seed, options.BootstrapResamples)
                 : BootstrapDifference.Of(va.Values.ToList(), vb.Values.ToList(), seed, options.BootstrapResamples);
             rows.Add(new ComparisonRow(key.Model, key.Dataset, key.Explainer, key.Metric, va.Values.Average(), vb.Values.Average(), change, paired,
                 Flag(change, key.Metric, options)));
@@ -71,7 +71,7 @@ public static class Comparison
     {
         var scores = run.Scores.Where(s => s.TokenIndex == -1).Select(s => (s.Model, s.Dataset, s.Explainer, s.Metric, s.SampleId, s.Value));
         var accuracy = run.Samples.Select(s => (s.Model, s.Dataset, Explainer: "", Metric: TaskScoreMetric, s.SampleId, Value: s.TaskScore));
-        return scores.Concat(accuracy).GroupBy(s => (s.Model, s.Dataset, s.Explainer, s.Metric))
+        return scores.Concat(accuracy).Where(s => double.IsFinite(s.Value)).GroupBy(s => (s.Model, s.Dataset, s.Explainer, s.Metric))
             .ToDictionary(g => g.Key, g => g.GroupBy(s => s.SampleId).ToDictionary(s => s.Key, s => s.Average(v => v.Value)));
     }
 }

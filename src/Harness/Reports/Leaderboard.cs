@@ -1,10 +1,11 @@
 using LvlmEval.Harness.Reports.Runs;
 using LvlmEval.Harness.Reports.Statistics;
+using LvlmEval.Metrics.Statistics;
 
 namespace LvlmEval.Harness.Reports;
 
 /// <summary>One cell: the explainer's mean on the metric with its CI, whether it is the column's best, and the paired test against the best.</summary>
-public sealed record LeaderboardCell(MeanInterval Summary, bool IsBest, PairedTestResult? VersusBest);
+public sealed record LeaderboardCell(MeanInterval Summary, bool IsBest, WilcoxonSignedRank? VersusBest);
 
 /// <summary>Explainers × metrics for one model on one dataset, from sequence-level scores (token −1) of explanation metrics.</summary>
 public sealed record LeaderboardTable(string Model, string Dataset, IReadOnlyList<string> Explainers, IReadOnlyList<string> Metrics,
@@ -27,7 +28,7 @@ public static class Leaderboard
             foreach (var metric in metrics)
             {
                 var summaries = explainers.Where(e => values.ContainsKey((e, metric)))
-                    .ToDictionary(e => e, e => BootstrapInterval.OfMean(values[(e, metric)].Select(s => s.Value).ToList(),
+                    .ToDictionary(e => e, e => ReportStatistics.Summarise(values[(e, metric)].Select(s => s.Value),
                         CellSeed(options.Seed, group.Key.Model, group.Key.Dataset, e, metric), options.BootstrapResamples));
                 if (summaries.Count == 0) continue;
                 bool lower = options.LowerIsBetter(metric);
@@ -35,7 +36,7 @@ public static class Leaderboard
                     .OrderBy(kv => lower ? kv.Value.Mean : -kv.Value.Mean).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key).FirstOrDefault() ?? "";
                 foreach (var (explainer, summary) in summaries)
                 {
-                    PairedTestResult? test = explainer == best || best.Length == 0 ? null : Paired(values[(explainer, metric)], values[(best, metric)]);
+                    WilcoxonSignedRank? test = explainer == best || best.Length == 0 ? null : Paired(values[(explainer, metric)], values[(best, metric)]);
                     cells[(explainer, metric)] = new LeaderboardCell(summary, explainer == best, test);
                 }
             }
@@ -45,10 +46,10 @@ public static class Leaderboard
     }
 
     /// <summary>Wilcoxon on the samples both explainers scored (per sample the mean of its rows); null with fewer than two shared samples.</summary>
-    internal static PairedTestResult? Paired(IEnumerable<ScoreRecord> a, IEnumerable<ScoreRecord> b)
+    internal static WilcoxonSignedRank? Paired(IEnumerable<ScoreRecord> a, IEnumerable<ScoreRecord> b)
     {
-        var bySampleA = a.GroupBy(s => s.SampleId).ToDictionary(g => g.Key, g => g.Average(s => s.Value));
-        var bySampleB = b.GroupBy(s => s.SampleId).ToDictionary(g => g.Key, g => g.Average(s => s.Value));
+        var bySampleA = a.Where(s => double.IsFinite(s.Value)).GroupBy(s => s.SampleId).ToDictionary(g => g.Key, g => g.Average(s => s.Value));
+        var bySampleB = b.Where(s => double.IsFinite(s.Value)).GroupBy(s => s.SampleId).ToDictionary(g => g.Key, g => g.Average(s => s.Value));
         var shared = bySampleA.Keys.Where(bySampleB.ContainsKey).Order(StringComparer.Ordinal).ToList();
         if (shared.Count < 2) return null;
         return WilcoxonSignedRank.Test(shared.Select(k => bySampleA[k]).ToList(), shared.Select(k => bySampleB[k]).ToList());

@@ -13,7 +13,7 @@ internal static class AccuracySection
         var samples = context.Run.Samples;
         var datasets = samples.Select(s => s.Dataset).Distinct().ToList();
         var models = samples.Select(s => s.Model).Distinct().ToList();
-        var cells = samples.GroupBy(s => (s.Model, s.Dataset)).ToDictionary(g => g.Key, g => BootstrapInterval.OfMean(g.Select(s => s.TaskScore).ToList(),
+        var cells = samples.GroupBy(s => (s.Model, s.Dataset)).ToDictionary(g => g.Key, g => ReportStatistics.Summarise(g.Select(s => s.TaskScore),
             Leaderboard.CellSeed(context.Options.Seed, "accuracy", g.Key.Model, g.Key.Dataset), context.Options.BootstrapResamples));
         MeanInterval Cell(string m, string d) => cells.GetValueOrDefault((m, d), MeanInterval.Empty);
         var series = models.Select(m => new BarSeries(m, datasets.Select(d => Cell(m, d).Mean).ToList(),

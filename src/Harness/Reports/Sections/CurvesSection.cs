@@ -31,7 +31,7 @@ internal static class CurvesSection
                 for (int i = 0; i < steps.Count; i++)
                 {
                     x[i] = steps[i].Average(c => c.Fraction);
-                    var ci = BootstrapInterval.OfMean(steps[i].Select(c => c.Score).ToList(),
+                    var ci = ReportStatistics.Summarise(steps[i].Select(c => c.Score),
                         Leaderboard.CellSeed(context.Options.Seed, group.Key.Model, group.Key.Dataset, group.Key.Metric, byExplainer.Key, steps[i].Key.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                         context.Options.BootstrapResamples);
                     (y[i], lo[i], hi[i]) = (ci.Mean, ci.Lower, ci.Upper);

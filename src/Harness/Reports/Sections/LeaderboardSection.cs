@@ -36,7 +36,7 @@ internal static class LeaderboardSection
                       .Append(Html.F(s.Lower)).Append(", ").Append(Html.F(s.Upper)).Append("]</span> <span class=\"n\">n=").Append(Html.I(s.Count)).Append("</span>");
                     if (cell.VersusBest is { } test)
                         sb.Append(" <span class=\"p").Append(test.PValue < context.Options.SignificanceLevel ? " sig" : "").Append("\" title=\"Wilcoxon vs best on ")
-                          .Append(Html.I(test.PairsUsed)).Append(" non-zero pairs, effect size r = ").Append(Html.F(test.EffectSize)).Append("\">p=")
+                          .Append(Html.I(test.Count)).Append(" non-zero pairs, effect size r = ").Append(Html.F(test.RankBiserial)).Append("\">p=")
                           .Append(Html.E(Html.P(test.PValue))).Append("</span>");
                     sb.Append("</td>");
                 }
