@@ -13,10 +13,13 @@ internal sealed class ReportContext(RunData run, ReportOptions options)
     public ReportOptions Options { get; } = options;
     public IReadOnlyList<SvgChart> Charts => _charts;
 
-    /// <summary>Keeps <paramref name="chart"/> for charts/ and returns its inline markup in a figure.</summary>
+    /// <summary>Keeps <paramref name="chart"/> for charts/ (under a unique name) and returns its inline markup in a figure.</summary>
     public string Embed(SvgChart chart)
     {
-        if (!_names.Add(chart.Name)) throw new InvalidOperationException($"Two charts are named '{chart.Name}'.");
+        // Slugs of different titles can coincide (metric names differing only in punctuation): number the later ones.
+        string name = chart.Name;
+        for (int i = 2; !_names.Add(name); i++) name = $"{chart.Name}-{i}";
+        if (name != chart.Name) chart = chart with { Name = name };
         _charts.Add(chart);
         return $"<figure class=\"chart\" data-chart=\"{Html.E(chart.Name)}\">{chart.Svg}</figure>";
     }

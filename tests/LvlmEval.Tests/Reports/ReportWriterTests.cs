@@ -48,11 +48,12 @@ public sealed class ReportWriterTests
         int images = Regex.Matches(gallery, "<img src=\"data:image/png;base64,").Count;
         Assert.That(images, Is.EqualTo(RunFixture.Models.Length * (2 * (1 + RunFixture.Explainers.Length * 2) + RunFixture.Explainers.Length * 4)));
         Assert.That(gallery, Does.Contain(samples[0].Question.Replace("'", "&#39;")));
-        // The plain image is the dataset's own image shrunk to at most 160 px.
+        // The plain image is the dataset's own image scaled to 160 px on its longest side, same aspect ratio.
         var first = Regex.Match(gallery, "<img src=\"data:image/png;base64,([^\"]+)\"").Groups[1].Value;
         var decoded = PngCodec.Decode(Convert.FromBase64String(first), "gallery");
         var original = samples[0].Image.Load();
-        Assert.That(Math.Max(decoded.Width, decoded.Height), Is.EqualTo(Math.Min(160, Math.Max(original.Width, original.Height))));
+        Assert.That(Math.Max(decoded.Width, decoded.Height), Is.EqualTo(160));
+        Assert.That(decoded.Width / (double)decoded.Height, Is.EqualTo(original.Width / (double)original.Height).Within(0.02));
     }
 
     [Test]

@@ -8,7 +8,7 @@ using LvlmEval.Imaging.Transforms;
 
 namespace LvlmEval.Harness.Reports.Gallery;
 
-/// <summary>A sample's image shrunk for the gallery, with its evidence mask at the same size, ready for map overlays.</summary>
+/// <summary>A sample's image at gallery size, with its evidence mask at the same size, ready for map overlays.</summary>
 internal sealed class MapImages
 {
     private static readonly HeatmapStyle Style = HeatmapStyle.Default with { ContourColor = (255, 40, 40) };
@@ -21,20 +21,20 @@ internal sealed class MapImages
         _mask = mask;
     }
 
-    /// <summary>Loads and shrinks the sample's image (longest side <paramref name="size"/>) and its evidence mask, if any.</summary>
+    /// <summary>Loads the sample's image scaled to longest side <paramref name="size"/> (small synthetic images grow, large photos shrink) and its evidence mask, if any.</summary>
     public static MapImages For(Sample sample, int size)
     {
         var original = sample.Image.Load();
-        double scale = Math.Min(1.0, (double)size / Math.Max(original.Width, original.Height));
+        double scale = (double)size / Math.Max(original.Width, original.Height);
         int w = Math.Max(1, (int)Math.Round(original.Width * scale)), h = Math.Max(1, (int)Math.Round(original.Height * scale));
-        var image = scale < 1 ? PilResize.Resize(original, w, h, ResampleFilter.Bilinear) : original;
+        var image = w != original.Width || h != original.Height ? PilResize.Resize(original, w, h, ResampleFilter.Bilinear) : original;
         bool[]? mask = null;
         if (sample.Evidence is { } evidence)
         {
             var full = evidence.ToMask(original.Width, original.Height);
             var asImage = new RgbImage(full.Width, full.Height);
             for (int i = 0; i < full.Inside.Length; i++) asImage.Pixels[i * 3] = full.Inside[i] ? (byte)255 : (byte)0;
-            var small = scale < 1 ? PilResize.Resize(asImage, w, h, ResampleFilter.Nearest) : asImage;
+            var small = w != original.Width || h != original.Height ? PilResize.Resize(asImage, w, h, ResampleFilter.Nearest) : asImage;
             mask = new bool[w * h];
             for (int i = 0; i < mask.Length; i++) mask[i] = small.Pixels[i * 3] >= 128;
         }
