@@ -43,7 +43,7 @@ public static class ModelCard
         Line($"```");
         Line();
         Line($"- data: Shapes train split, seed {options.Seed}, {options.QuestionsPerImage} questions per scene, stars yellow with probability {options.ResolvedStarYellowProbability:0.##}, image blanked with probability {options.ResolvedBlankProbability:0.##}");
-        Line($"- {options.Steps} AdamW steps of {options.BatchSize} questions (batches hold prompts of one length), peak learning rate {options.LearningRate:G3} with {options.WarmupSteps} warm-up steps and cosine decay to 10%, weight decay {options.WeightDecay:G3} on matrices, gradient norm clipped at {options.MaxGradientNorm:G3}");
+        Line($"- {options.Steps} AdamW steps of {options.BatchSize} questions , peak learning rate {options.LearningRate:G3} with {options.WarmupSteps} warm-up steps and cosine decay to 10%, weight decay {options.WeightDecay:G3} on matrices, gradient norm clipped at {options.MaxGradientNorm:G3}");
         Line($"- loss: cross-entropy on the answer token and `</s>` only; initialisation seed {options.Seed}");
         Line($"- wall time {result.WallTime.TotalMinutes:F1} min including data generation ({result.SamplesPerSecond:F1} training questions/s), final loss (mean of last 50 steps) {result.Losses.TakeLast(50).Average():F4}; {Environment.ProcessorCount} CPU cores");
         Line();

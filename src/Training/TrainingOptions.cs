@@ -31,7 +31,7 @@ public sealed record TrainingOptions
     public int BatchSize { get; init; } = 32;
 
     /// <summary>Peak learning rate (linear warm-up, then cosine decay to 10%).</summary>
-    public float LearningRate { get; init; } = 2e-3f;
+    public float LearningRate { get; init; } = 3e-3f;
 
     /// <summary>Warm-up steps.</summary>
     public int WarmupSteps { get; init; } = 60;
