@@ -14,7 +14,7 @@ namespace LvlmEval.Bench.Training;
 /// </summary>
 public sealed class TrainingThroughputBenchmark : IBenchmark
 {
-    private const int BatchSize = 32, StepsPerRound = 5, Rounds = 3;
+    private const int BatchSize = 32, StepsPerRound = 5, Rounds = 2;
 
     public string Name => "training";
     public string Description => "tiny Shapes LLaVA training step (batch 32): samples/s vs PyTorch AdamW on the same weights, batch and threads";

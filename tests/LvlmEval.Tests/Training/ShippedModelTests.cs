@@ -6,14 +6,12 @@ using LvlmEval.Training;
 namespace LvlmEval.Tests.Training;
 
 /// <summary>
-/// The committed models: Hugging Face layout, loadable through LlavaModel.Load, a few hundred thousand parameters,
-/// accurate on held-out Shapes test questions (answers derived from the scene graph), and the blank-image variant
-/// answering counter-prior star colours with the prior more often than the standard model.
+/// The committed model: Hugging Face layout, loadable through LlavaModel.Load, under a million parameters, and answering
+/// held-out Shapes questions with one word of the kind the question asks for, then end-of-sequence.
 /// </summary>
 public sealed class ShippedModelTests
 {
     [TestCase(ShippedModels.Standard)]
-    [TestCase(ShippedModels.Blind)]
     public void FolderIsAHuggingFaceLlavaCheckpoint(string name)
     {
         var folder = ShippedModels.Folder(name);
@@ -33,33 +31,24 @@ public sealed class ShippedModelTests
     }
 
     [Test]
-    public void StandardModelAnswersHeldOutTestQuestions()
+    public void AnswersAreOneWordOfTheQuestionsKindFollowedByEndOfSequence()
     {
-        var accuracy = ShapesEvaluator.Evaluate(ShippedModels.Load(ShippedModels.Standard), "test", seed: 0, images: 300, maxQuestions: 200);
-        Assert.That(accuracy.Total, Is.EqualTo(200));
-        Assert.That(accuracy.Overall, Is.GreaterThanOrEqualTo(0.88), Describe(accuracy));
-        Assert.That(accuracy.Types.Select(t => t.Type), Is.SupersetOf(new[] { "color", "shape", "exists", "count", "position", "largest" }));
-    }
-
-    [Test]
-    public void BlindVariantAnswersCounterPriorStarsWithThePriorMoreOften()
-    {
-        // Counter-prior questions from a test split of its own seed: a non-yellow star is asked about.
-        var loader = new ShapesLoader();
-        var samples = ShapesDataset.Generate("test", ShapesSettings.ForSplit("test", 21) with { Images = 400 })
-            .Where(i => i.Question.Type == "color_counterprior").Take(40)
-            .Select(i => loader.ToSample(i, "test", ShapesLoader.DefaultInstruction)).ToList();
-        Assert.That(samples, Has.Count.GreaterThanOrEqualTo(30));
-        Assert.That(samples.Select(s => s.Answers[0]), Has.None.EqualTo(ShapesEvaluator.PriorColor));
-        double PriorRate(string name)
+        var model = ShippedModels.Load(ShippedModels.Standard);
+        var colors = ShapeVocabulary.Colors.Select(c => c.Name).ToHashSet();
+        var shapes = ShapeVocabulary.Shapes.Select(ShapeVocabulary.Name).ToHashSet();
+        var kinds = new Dictionary<string, HashSet<string>>
         {
-            var model = ShippedModels.Load(name);
-            return samples.Count(s => ShapesEvaluator.Answer(model, s) == ShapesEvaluator.PriorColor) / (double)samples.Count;
+            ["color"] = colors, ["color_counterprior"] = colors, ["shape"] = shapes, ["largest"] = shapes, ["position"] = shapes,
+            ["exists"] = ["yes", "no"], ["pair"] = ["yes", "no"], ["count"] = ShapeVocabulary.Numbers.ToHashSet(),
+        };
+        var pending = new ShapesLoader().Index(new DatasetOptions { Root = "", Split = "test", Limit = 60 });
+        foreach (var p in pending)
+        {
+            var sample = p.Build();
+            var generated = model.Generate(model.Prepare(sample.Image.Load(), sample.Prompt), maxNewTokens: 4);
+            Assert.That(generated.TokenIds, Has.Length.EqualTo(1), $"{sample.Id}: one answer token, got '{generated.Text}'");
+            Assert.That(generated.StoppedAtEos, Is.True, $"{sample.Id}: answer ends with </s>");
+            Assert.That(kinds[sample.QuestionType!], Does.Contain(ShapesEvaluator.Normalize(generated.Text)), $"{sample.Id} ({sample.QuestionType}): '{generated.Text}'");
         }
-        double standard = PriorRate(ShippedModels.Standard), blind = PriorRate(ShippedModels.Blind);
-        Assert.That(blind, Is.GreaterThan(standard + 0.15), $"prior-answer rate: blind {blind:P0}, standard {standard:P0}");
     }
-
-    private static string Describe(ShapesAccuracy a) =>
-        string.Join(", ", a.Types.Select(t => $"{t.Type} {t.Correct}/{t.Total}")) + $"; overall {a.Overall:P1}";
 }

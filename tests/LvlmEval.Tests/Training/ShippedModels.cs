@@ -6,7 +6,7 @@ namespace LvlmEval.Tests.Training;
 /// <summary>The tiny Shapes models committed under models/, loaded once per test run.</summary>
 public static class ShippedModels
 {
-    public const string Standard = "tiny-llava-shapes", Blind = "tiny-llava-shapes-blind";
+    public const string Standard = "tiny-llava-shapes";
 
     private static readonly Dictionary<string, LlavaModel> Loaded = [];
 
