@@ -14,7 +14,7 @@ internal static class HtmlPage
         table.data thead th{background:#eef2f6;cursor:pointer}table.facts th{text-align:left;padding:2px 14px 2px 0;color:#555;font-weight:normal}
         td.best{background:#e6f4e6}td.best .mean{font-weight:bold}.ci,.n{color:#666;font-size:12px}.p{font-size:12px;color:#666}.p.sig{font-weight:bold;color:#a33}
         .num{text-align:right}.warn{color:#a33;font-weight:bold}.ok{color:#2a7a2a}.note{color:#555;font-size:13px}.scroll{overflow-x:auto}
-        .grid{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0}figure.chart{background:#fff;border:1px solid #e3e3e3}
+        .grid{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0}figure.chart{background:#fff;border:1px solid #e3e3e3;flex:1 1 520px;max-width:642px}figure.chart svg{display:block;width:100%;height:auto}
         table.maps th{text-align:right;padding-right:10px;font-weight:normal;color:#333;vertical-align:middle}
         figure.map{display:inline-block;margin:2px 6px 6px 0;text-align:center;font-size:11px;max-width:170px}figure.map img{display:block;image-rendering:auto}
         figure.best figcaption{color:#2a7a2a}figure.worst figcaption{color:#a33}.sample{margin:10px 0 18px}.qa{margin:4px 0}

@@ -14,7 +14,7 @@ public sealed class ExampleScreenshot
         if (runDir == dir.Path) RunFixture.Write(dir.Path, samplesPerModel: 12);
         string report = ReportWriter.Write(runDir);
         string target = Path.Combine(RepoPaths.Root, "docs", "report-example.png");
-        NodeOracle.Run("report_browser.mjs", report, target, "1280", "3200");
+        NodeOracle.Run("report_browser.mjs", report, target, "1280", "4200");
         if (Environment.GetEnvironmentVariable("LVLM_EVAL_EXAMPLE_KEEP") is { Length: > 0 } keep)
             foreach (var file in Directory.GetFiles(runDir, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".html") || f.Contains("/charts/")))
             {

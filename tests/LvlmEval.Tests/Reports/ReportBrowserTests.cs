@@ -18,10 +18,25 @@ public sealed class ReportBrowserTests
         RunFixture.Write(dir.Path);
         string report = ReportWriter.Write(dir.Path, new ReportOptions { RasterizeCharts = false });
         Assert.That(report, Is.EqualTo(Path.Combine(dir.Path, "report.html")));
+        CheckInBrowser(dir, dir.Path, report);
+    }
+
+    /// <summary>A run written by the harness itself (two tiny random LLaVA models, real explainers and metrics on Shapes).</summary>
+    [Test]
+    public void ReportOfARealHarnessRun()
+    {
+        using var dir = new TempDir("report-harness");
+        string runDir = HarnessRun.Write(dir);
+        string report = ReportWriter.Write(runDir, new ReportOptions { RasterizeCharts = false });
+        var view = CheckInBrowser(dir, runDir, report);
+        Assert.That(view.GetProperty("rows").GetArrayLength(), Is.GreaterThan(0), "the run's scores made a leaderboard");
+    }
+
+    private static JsonElement CheckInBrowser(TempDir dir, string runDir, string report)
+    {
 
         string screenshot = dir.File("screenshot.png");
-        using var browser = JsonDocument.Parse(NodeOracle.Run("report_browser.mjs", report, screenshot));
-        var view = browser.RootElement;
+        var view = JsonDocument.Parse(NodeOracle.Run("report_browser.mjs", report, screenshot)).RootElement;
         Assert.That(view.GetProperty("problems").EnumerateArray().Select(p => p.GetString()), Is.Empty, "console errors or exceptions");
         var reportUrl = new Uri(report).AbsoluteUri;
         Assert.That(view.GetProperty("requests").EnumerateArray().Select(r => r.GetString()!)
@@ -39,7 +54,7 @@ public sealed class ReportBrowserTests
         Assert.That(png.Height, Is.EqualTo(view.GetProperty("screenshot").GetProperty("height").GetInt32()));
 
         // Leaderboard: the same cells as DuckDB's GROUP BY over every part file, same means and counts.
-        using var duck = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "leaderboard", dir.Path));
+        using var duck = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "leaderboard", runDir));
         var expected = duck.RootElement.EnumerateArray().ToDictionary(Key, r => (Mean: r.GetProperty("mean").GetDouble(), N: r.GetProperty("n").GetInt32()));
         var shown = view.GetProperty("rows").EnumerateArray().ToList();
         Assert.That(shown.Select(Key), Is.EquivalentTo(expected.Keys));
@@ -60,11 +75,12 @@ public sealed class ReportBrowserTests
             Assert.That(expected[Key(best[0])].Mean, Is.EqualTo(target), column.Key.ToString());
         }
 
-        using var accuracy = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "accuracy", dir.Path));
+        using var accuracy = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "accuracy", runDir));
         var expectedAccuracy = accuracy.RootElement.EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
         var shownAccuracy = view.GetProperty("accuracy").EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
         Assert.That(shownAccuracy.Keys, Is.EquivalentTo(expectedAccuracy.Keys));
         foreach (var (key, mean) in expectedAccuracy) Assert.That(shownAccuracy[key], Is.EqualTo(mean).Within(1e-12), key.ToString());
+        return view;
     }
 
     private static string Key(JsonElement r) =>
