@@ -22,6 +22,7 @@ public static class Program
             InspectCommands.Datasets(),
             InspectCommands.Models(),
             ScoreCommand.Create(),
+            ReportCommand.Create(),
             RunFolderCommands.Compare(),
             RunFolderCommands.Merge(),
             TrainTinyCommand.Create(),

@@ -45,6 +45,8 @@ public static class RunCommand
                 $"run folder {summary.Folder}: {summary.SamplesDone} samples processed, {summary.SamplesSkipped} already done, {summary.Errors} errors{(summary.Errors > 0 ? " (see errors.jsonl)" : "")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"time: {t.Wall.TotalSeconds:0.0} s wall, {t.Model.TotalSeconds:0.0} s model forwards/backwards, {t.ModelLoading.TotalSeconds:0.0} s loading, harness overhead {t.Overhead.TotalSeconds:0.00} s ({100 * t.Overhead / t.Wall:0.0}%)"));
+            if (count == 1) ReportCommand.WriteAfterRun(summary.Folder, Console.Out, Console.Error);
+            else Console.WriteLine($"shard {index}/{count} done; when every shard is done: lvlm-eval merge {summary.Folder}");
             return CliErrors.Ok;
         }));
         return command;

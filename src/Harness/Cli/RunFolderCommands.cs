@@ -29,6 +29,7 @@ public static class RunFolderCommands
             var merged = RunMerger.Merge(inputs, target);
             Console.WriteLine($"merged {inputs.Length} folder(s) into {Path.GetFullPath(target)}: {merged.Samples.Count} samples, {merged.Scores.Count} scores, " +
                               $"{merged.Curves.Count} curve points, {merged.Maps.Count} maps, {merged.Errors.Count} errors");
+            ReportCommand.WriteAfterRun(target, Console.Out, Console.Error);
             return CliErrors.Ok;
         }));
         return command;
@@ -42,6 +43,7 @@ public static class RunFolderCommands
         var tolerance = new Option<double>("--tolerance") { Description = "Absolute change of a mean that counts (default 0.01).", DefaultValueFactory = _ => 0.01, HelpName = "X" };
         var fail = new Option<bool>("--fail-on-regression") { Description = "Exit with 1 when any change is flagged (beyond tolerance with a CI excluding 0, or samples lost)." };
         var json = new Option<string?>("--json") { Description = "Also write the comparison as JSON.", HelpName = "FILE" };
+        var html = new Option<string?>("--html") { Description = "Also write the comparison as an HTML page.", HelpName = "FILE" };
         var command = new Command("compare", """
             Line up two runs by (model, dataset, explainer, metric, sample) and report each mean's change with a paired bootstrap 95% CI.
             Same code and seed give identical values, so any flagged change in a nightly run is a regression to look at.
@@ -49,7 +51,7 @@ public static class RunFolderCommands
             Examples:
               lvlm-eval compare reports/nightly-baseline reports/nightly-2026-11-22
               lvlm-eval compare baseline/ tonight/ --tolerance 0.005 --fail-on-regression --json tonight/compare.json
-            """) { a, b, tolerance, fail, json };
+            """) { a, b, tolerance, fail, json, html };
         command.SetAction(parse => CliErrors.Guard(Console.Error, () =>
         {
             var runA = RunResults.Read(Existing(parse.GetValue(a)!));
@@ -58,6 +60,7 @@ public static class RunFolderCommands
             if (tol < 0) throw new ArgumentException("--tolerance must be ≥ 0");
             var changes = RunComparer.Compare(runA, runB, tol);
             Print(changes, Console.Out);
+            if (parse.GetValue(html) is { } page) Console.WriteLine($"comparison page: {Reports.ReportWriter.WriteComparison(parse.GetValue(a)!, parse.GetValue(b)!, page)}");
             if (parse.GetValue(json) is { } path) File.WriteAllText(path, ToJson(changes).ToJsonString(Manifest.JsonOptions) + "\n");
             int flagged = changes.Count(c => c.Flagged);
             Console.WriteLine(flagged == 0 ? $"no change beyond tolerance {tol.ToString(CultureInfo.InvariantCulture)} in {changes.Count} groups"

@@ -58,12 +58,12 @@ public static class ExperimentLoader
         {
             Name = name, SourcePath = Path.GetFullPath(file), YamlText = text, Seed = seed, ChunkSamples = chunk, Output = output, Plugins = plugins,
             Generation = ReadGeneration(y, top.GetValueOrDefault("generation")),
-            Models = Required(y, root, top, "models", "add a list of models with path: FOLDER").Select(n => ReadModel(y, n)).ToList().Also(l => Unique(y, l.Select(m => (m.Name, m.Location)), "model")),
-            Datasets = Required(y, root, top, "datasets", "add a list of datasets with format: and root:").Select(n => ReadDataset(y, n)).ToList().Also(l => Unique(y, l.Select(d => (d.Name, d.Location)), "dataset")),
+            Models = Required(y, root, top, "models", "add a list of models with path: FOLDER").Select(n => ReadModel(y, n)).ToList().Also(l => Unique(l.Select(m => (m.Name, m.Location)), "model")),
+            Datasets = Required(y, root, top, "datasets", "add a list of datasets with format: and root:").Select(n => ReadDataset(y, n)).ToList().Also(l => Unique(l.Select(d => (d.Name, d.Location)), "dataset")),
             Explainers = Optional(y, top, "explainers").Select(n => ReadComponent(y, n, "explainer", ExplainerRegistry.Names,
-                (nm, p) => ExplainerRegistry.Create(nm, p))).ToList().Also(l => Unique(y, l.Select(e => (e.Name, e.Location)), "explainer")),
+                (nm, p) => ExplainerRegistry.Create(nm, p))).ToList().Also(l => Unique(l.Select(e => (e.Name, e.Location)), "explainer")),
             Metrics = Optional(y, top, "metrics").Select(n => ReadComponent(y, n, "metric", MetricRegistry.Names,
-                (nm, p) => MetricRegistry.Create(nm, p))).ToList().Also(l => Unique(y, l.Select(m => (m.Name, m.Location)), "metric")),
+                (nm, p) => MetricRegistry.Create(nm, p))).ToList().Also(l => Unique(l.Select(m => (m.Name, m.Location)), "metric")),
         };
     }
 
@@ -106,7 +106,7 @@ public static class ExperimentLoader
     private static ModelSpec ReadModel(YamlNodes y, YamlNode node)
     {
         var map = y.Mapping(node, "model", ModelKeys);
-        var path = y.RequiredString(map, node, "path", "model", "add path: FOLDER (a Hugging Face LLaVA folder with config.json and *.safetensors)");
+        var path = ExpandHome(y.RequiredString(map, node, "path", "model", "add path: FOLDER (a Hugging Face LLaVA folder with config.json and *.safetensors)"));
         var at = map["path"];
         if (!Directory.Exists(path))
             throw y.Error(at, $"model folder '{path}' does not exist (looked in {Path.GetFullPath(path)}); download the checkpoint there or fix path");
@@ -130,7 +130,7 @@ public static class ExperimentLoader
         if (!DatasetRegistry.Names.Contains(format, StringComparer.OrdinalIgnoreCase))
             throw y.Error(map["format"], $"unknown dataset format '{format}'; valid formats: {string.Join(", ", DatasetRegistry.Names)}");
         var loader = DatasetRegistry.Create(format);
-        string root = map.TryGetValue("root", out var r) ? y.String(r, "dataset.root") : "";
+        string root = map.TryGetValue("root", out var r) ? ExpandHome(y.String(r, "dataset.root")) : "";
         if (loader.RequiresRoot)
         {
             if (root.Length == 0) throw y.Error(node, $"dataset '{format}': 'root' is missing; add root: FOLDER where the dataset was downloaded (docs/DATASETS.md)");
@@ -186,12 +186,18 @@ public static class ExperimentLoader
     private static IEnumerable<YamlNode> Optional(YamlNodes y, Dictionary<string, YamlNode> top, string key) =>
         top.TryGetValue(key, out var node) ? y.Sequence(node, key).Children : [];
 
-    private static void Unique(YamlNodes y, IEnumerable<(string Name, string Location)> items, string kind)
+    private static void Unique(IEnumerable<(string Name, string Location)> items, string kind)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, location) in items)
             if (!seen.Add(name)) throw new ExperimentConfigException(location, $"{kind} '{name}' is listed twice; remove one (or give models/datasets different name:)");
     }
+
+    /// <summary>A leading <c>~/</c> is the user's home folder, as in a shell.</summary>
+    public static string ExpandHome(string path) =>
+        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "")
+            : path;
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 

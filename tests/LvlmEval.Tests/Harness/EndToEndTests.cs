@@ -26,6 +26,7 @@ public sealed class EndToEndTests
         var yaml = HarnessFixture.WriteYaml(dir, HarnessFixture.Experiment(limit: limit, chunk: 2));
         var runDir = dir.File("run");
         TestContext.Progress.WriteLine(HarnessFixture.CliOk("run", yaml, "--out", runDir));
+        Assert.That(File.Exists(Path.Combine(runDir, "report.html")), "the run ends with its report");
 
         var queries = Documented.Select(d => $"SELECT * FROM {d.Table} LIMIT 0").Concat(
         [

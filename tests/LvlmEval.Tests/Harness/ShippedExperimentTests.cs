@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using LvlmEval.Harness.Configuration;
+using LvlmEval.Tests.Infrastructure;
+
+namespace LvlmEval.Tests.Harness;
+
+/// <summary>Every experiment in experiments/ names real explainers and metrics with valid parameters (model and dataset folders swapped for test ones).</summary>
+public sealed partial class ShippedExperimentTests
+{
+    private static IEnumerable<string> Files() =>
+        Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "experiments"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+
+    [TestCaseSource(nameof(Files))]
+    public void ExperimentValidates(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", file));
+        var swapped = RootLine().Replace(FormatLine().Replace(PathLine().Replace(text, $"path: '{HarnessFixture.ModelA}'"), "format: shapes"), "");
+        var config = ExperimentLoader.Parse(swapped, file);
+        Assert.That(config.Models, Is.Not.Empty);
+        Assert.That(config.Explainers, Is.Not.Empty);
+        Assert.That(config.Metrics, Is.Not.Empty);
+    }
+
+    [Test]
+    public void QuickstartCoversEveryExplainerAndMetric()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "quickstart.yaml"));
+        var config = ExperimentLoader.Parse(PathLine().Replace(text, $"path: '{HarnessFixture.ModelA}'"), "quickstart.yaml");
+        var builtIn = LvlmEval.Explainers.ExplainerRegistry.Names.Where(n => !n.StartsWith("test-", StringComparison.Ordinal));
+        Assert.That(config.Explainers.Select(e => e.Name), Is.EquivalentTo(builtIn));
+        // deletion-insertion stands for deletion and insertion (the same curves, both reported).
+        var metrics = config.Metrics.Select(m => m.Name).SelectMany(n => n == "deletion-insertion" ? new[] { n, "deletion", "insertion" } : [n]);
+        Assert.That(metrics, Is.EquivalentTo(LvlmEval.Metrics.MetricRegistry.Names.Where(n => !n.StartsWith("test-", StringComparison.Ordinal))));
+        Assert.That(config.Models, Has.Count.EqualTo(2));
+    }
+
+    [GeneratedRegex(@"path: \S+")]
+    private static partial Regex PathLine();
+
+    [GeneratedRegex(@"format: \w+")]
+    private static partial Regex FormatLine();
+
+    [GeneratedRegex(@"(?m)^\s*root: .*\n")]
+    private static partial Regex RootLine();
+}
