@@ -40,24 +40,27 @@ public sealed class ExplainersBenchmark : IBenchmark
         var (shapes, shapesName) = ShapesModel();
         var shapesInput = ShapesInput(shapes);
         Console.WriteLine($"Shapes-size model: {shapesName}, {shapesInput.Prepared.TokenIds.Length} prompt tokens, answer of {shapesInput.Answer.Length} tokens");
-        Table(shapes, shapesInput.Prepared, shapesInput.Answer, rounds: 5);
+        Table(shapes, shapesInput.Prepared, shapesInput.Answer, rounds: 7);
         Batching(shapes, shapesInput.Prepared, shapesInput.Answer);
     }
 
+    // Each method alternates with a plain forward, so the ratio holds under a busy machine's changing load.
     internal static void Table(LlavaModel model, PreparedInput prepared, int[] answer, int rounds)
     {
         var plainOptions = TraceOptions.Plain with { LogitsFrom = prepared.TokenIds.Length - 1 };
-        double plain = ExplainersBenchmark.Median(rounds, () => model.Forward(prepared, answer, plainOptions));
-        Console.WriteLine($"plain forward {plain:F4} s (median of {rounds})");
-        Console.WriteLine($"{"method",-26} {"s",9} {"fwd-eq",8} {"per token",10} {"bound",7} {"forwards",9} {"backwards",10}");
+        void Plain() => model.Forward(prepared, answer, plainOptions);
+        Console.WriteLine($"medians of {rounds} rounds, each method alternating with a plain teacher-forced forward");
+        Console.WriteLine($"{"method",-26} {"s",9} {"plain s",9} {"fwd-eq",8} {"per token",10} {"bound",7} {"forwards",9} {"backwards",10}");
         foreach (var (method, parameters, bound, perToken) in Methods)
         {
             var explainer = ExplainerRegistry.Create(method, new ParameterSet(method, parameters.ToDictionary(p => p.Item1, p => p.Item2)));
             Explanation? last = null;
-            double seconds = Median(rounds, () => last = explainer.Explain(new ExplainRequest { Model = model, Prepared = prepared, AnswerIds = answer }));
+            var (plain, seconds) = Timing.MedianSecondsInterleaved(Plain,
+                () => last = explainer.Explain(new ExplainRequest { Model = model, Prepared = prepared, AnswerIds = answer }),
+                warmup: rounds > 1 ? 1 : 0, repeats: rounds);
             string label = method + (parameters.Length > 0 ? " (" + string.Join(", ", parameters.Select(p => $"{p.Item1}: {p.Item2}")) + ")" : "");
             double ratio = seconds / plain;
-            Console.WriteLine($"{label,-26} {seconds,9:F4} {ratio,8:F2} {(perToken ? (ratio / answer.Length).ToString("F2") : ""),10} {(bound > 0 ? bound.ToString("F1") : "—"),7} {last!.Cost.Forwards,9} {last.Cost.Backwards,10}");
+            Console.WriteLine($"{label,-26} {seconds,9:F4} {plain,9:F4} {ratio,8:F2} {(perToken ? (ratio / answer.Length).ToString("F2") : ""),10} {(bound > 0 ? bound.ToString("F1") : "—"),7} {last!.Cost.Forwards,9} {last.Cost.Backwards,10}");
         }
     }
 
@@ -75,20 +78,6 @@ public sealed class ExplainersBenchmark : IBenchmark
             var (single, batched) = Timing.MedianSecondsInterleaved(() => one.Explain(request), () => eight.Explain(request), warmup: 1, repeats: 3);
             Console.WriteLine($"{method,-26} {single,13:F3} {batched,10:F3} {single / batched,9:F2}");
         }
-    }
-
-    internal static double Median(int rounds, Action action)
-    {
-        if (rounds > 1) action(); // warm-up
-        var times = new List<double>();
-        for (int i = 0; i < rounds; i++)
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            action();
-            times.Add(clock.Elapsed.TotalSeconds);
-        }
-        times.Sort();
-        return times[times.Count / 2];
     }
 
     private static (LlavaModel, string) ShapesModel()
