@@ -2,6 +2,7 @@
 # Installs everything LvlmEval needs on a fresh Debian machine. Idempotent; silent when all is present.
 #   native libraries: OpenBLAS (sgemm), libjpeg-turbo, libspng, ICU (Unicode normalization for tokenizers)
 #   test oracles:     Debian's python3 with PyTorch, NumPy, Pillow and matplotlib; Node packages in tests/oracles
+#   reports:          Chromium (headless) rasterises report charts to PNG and runs the report's browser tests
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -14,6 +15,7 @@ debian_packages=(
   python3-numpy
   python3-pil
   python3-matplotlib
+  chromium
 )
 
 missing=()

@@ -26,6 +26,12 @@ public static class ExplainerRegistry
     /// <summary>Every registered name, sorted.</summary>
     public static IReadOnlyList<string> Names => Factories.Keys.Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>Adds or replaces <paramref name="name"/> (methods defined outside this assembly: plugins, tests).</summary>
+    public static void Register(string name, Func<ParameterSet, IExplainer> factory)
+    {
+        lock (Factories) Factories[name] = factory;
+    }
+
     /// <summary>Whether <paramref name="name"/> is registered.</summary>
     public static bool Contains(string name) => Factories.ContainsKey(name);
 

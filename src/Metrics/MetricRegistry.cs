@@ -1,6 +1,7 @@
 using LvlmEval.Explainers.Configuration;
 using LvlmEval.Metrics.Faithfulness;
 using LvlmEval.Metrics.Localisation;
+using LvlmEval.Metrics.Reliance;
 
 namespace LvlmEval.Metrics;
 
@@ -12,6 +13,9 @@ public static class MetricRegistry
         ["deletion"] = p => new DeletionInsertionMetric("deletion", deletion: true, insertion: false, p),
         ["insertion"] = p => new DeletionInsertionMetric("insertion", deletion: false, insertion: true, p),
         ["deletion-insertion"] = p => new DeletionInsertionMetric("deletion-insertion", deletion: true, insertion: true, p),
+        ["text-perturbation"] = p => new TextPerturbationMetric(p),
+        ["relevance-share"] = p => new RelevanceShareMetric(p),
+        ["behavioural-reliance"] = p => new BehaviouralRelianceMetric(p),
         ["pointing-game"] = p => new PointingGameMetric(p),
         ["energy-pointing-game"] = p => new EnergyPointingGameMetric(p),
         ["relevance-rank"] = p => new RelevanceRankMetric(p),
@@ -21,6 +25,12 @@ public static class MetricRegistry
 
     /// <summary>Every registered name, sorted.</summary>
     public static IReadOnlyList<string> Names => Factories.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Adds or replaces <paramref name="name"/> (methods defined outside this assembly: plugins, tests).</summary>
+    public static void Register(string name, Func<ParameterSet, IMetric> factory)
+    {
+        lock (Factories) Factories[name] = factory;
+    }
 
     /// <summary>Whether <paramref name="name"/> is registered.</summary>
     public static bool Contains(string name) => Factories.ContainsKey(name);

@@ -9,9 +9,9 @@ namespace LvlmEval.Training;
 public sealed record TinyArchitecture
 {
     /// <summary>Square input side in pixels.</summary>
-    public int ImageSize { get; init; } = 48;
+    public int ImageSize { get; init; } = 64;
     /// <summary>Patch side in pixels.</summary>
-    public int PatchSize { get; init; } = 8;
+    public int PatchSize { get; init; } = 16;
     public int VisionHidden { get; init; } = 128;
     public int VisionIntermediate { get; init; } = 256;
     public int VisionLayers { get; init; } = 2;

@@ -34,10 +34,7 @@ public static class TinyLlavaTrainer
         var examples = TrainingExamples.Build(model, options, scenes);
         log?.Report($"{examples.Count} training questions ready in {clock.Elapsed.TotalSeconds:F1} s; {model.ParameterCount:N0} parameters");
 
-        // Decay matrices only; norms, biases and the class embedding keep their scale (the usual AdamW grouping).
-        var decayed = parameters.Where(p => p.Rank >= 2).ToArray();
-        var plain = parameters.Where(p => p.Rank < 2).ToArray();
-        var optimizers = new[] { new AdamW(decayed, options.LearningRate, weightDecay: options.WeightDecay), new AdamW(plain, options.LearningRate, weightDecay: 0f) };
+        var optimizers = CreateOptimizers(parameters, options);
         var batches = new BatchStream(examples, options.BatchSize, unchecked(options.Seed * 31 + 5));
         var losses = new float[options.Steps];
         var trainClock = Stopwatch.StartNew();
@@ -73,15 +70,32 @@ public static class TinyLlavaTrainer
         return result;
     }
 
-    /// <summary>One optimizer step on a batch; returns the batch loss.</summary>
-    internal static float TrainStep(LlavaModel model, List<TrainingExample> batch, Tensor[] parameters, AdamW[] optimizers, float maxGradientNorm)
+    /// <summary>AdamW over the matrices with weight decay and over norms, biases and the class embedding without (the usual grouping).</summary>
+    public static AdamW[] CreateOptimizers(IReadOnlyList<Tensor> parameters, TrainingOptions options) =>
+    [
+        new AdamW(parameters.Where(p => p.Rank >= 2).ToArray(), options.LearningRate, weightDecay: options.WeightDecay),
+        new AdamW(parameters.Where(p => p.Rank < 2).ToArray(), options.LearningRate, weightDecay: 0f),
+    ];
+
+    /// <summary>
+    /// One optimizer step on a batch; returns the batch loss. Questions of different prompt lengths go through separate
+    /// forwards (no padding, so no mask) whose gradients accumulate, each weighted by its share of the batch, so the step
+    /// is that of the mean loss over the whole mixed batch.
+    /// </summary>
+    public static float TrainStep(LlavaModel model, IReadOnlyList<TrainingExample> batch, Tensor[] parameters, AdamW[] optimizers, float maxGradientNorm)
     {
-        var (ids, pixels, targets, from) = Assemble(model, batch);
-        Tensor loss;
-        using (Autograd.Enable())
+        double total = 0;
+        foreach (var group in batch.GroupBy(e => e.PromptIds.Length).OrderBy(g => g.Key))
         {
-            loss = Loss(model, ids, pixels, targets, from);
-            loss.Backward();
+            var items = group.ToList();
+            var (ids, pixels, targets, from) = Assemble(model, items);
+            float share = (float)items.Count / batch.Count;
+            using (Autograd.Enable())
+            {
+                var loss = Loss(model, ids, pixels, targets, from);
+                total += loss.Item() * share;
+                Ops.Mul(loss, share).Backward();
+            }
         }
         if (maxGradientNorm > 0) GradientClipping.ClipGradNorm(parameters, maxGradientNorm);
         foreach (var o in optimizers)
@@ -89,11 +103,11 @@ public static class TinyLlavaTrainer
             o.Step();
             o.ZeroGrad();
         }
-        return loss.Item();
+        return (float)total;
     }
 
     /// <summary>Mean cross-entropy of the answer and end-of-sequence tokens (the prompt is context only).</summary>
-    internal static Tensor Loss(LlavaModel model, int[][] ids, Tensor pixels, int[] targets, int from)
+    public static Tensor Loss(LlavaModel model, int[][] ids, Tensor pixels, int[] targets, int from)
     {
         var logits = model.BatchLogits(ids, pixels, from);
         return Ops.CrossEntropy(Ops.Reshape(logits, targets.Length, logits.Dim(2)), targets);
@@ -103,7 +117,7 @@ public static class TinyLlavaTrainer
     /// Sequences prompt + answer for every item, the stacked pixels, and the targets: the last prompt position predicts
     /// the answer, the answer position predicts EOS.
     /// </summary>
-    internal static (int[][] Ids, Tensor Pixels, int[] Targets, int LogitsFrom) Assemble(LlavaModel model, IReadOnlyList<TrainingExample> batch)
+    public static (int[][] Ids, Tensor Pixels, int[] Targets, int LogitsFrom) Assemble(LlavaModel model, IReadOnlyList<TrainingExample> batch)
     {
         int b = batch.Count, per = batch[0].Pixels.Length;
         var ids = new int[b][];
@@ -141,7 +155,7 @@ public static class TinyLlavaTrainer
     }
 
     /// <summary>Writes the configuration files and the seeded initial weights; returns the initial tensors.</summary>
-    internal static List<(string Name, Tensor Tensor)> WriteInitialFolder(TrainingOptions options)
+    public static List<(string Name, Tensor Tensor)> WriteInitialFolder(TrainingOptions options)
     {
         var folder = options.OutputDirectory;
         Directory.CreateDirectory(folder);

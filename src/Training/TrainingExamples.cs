@@ -6,14 +6,15 @@ using LvlmEval.Tensors;
 namespace LvlmEval.Training;
 
 /// <summary>One training question: prompt ids exactly as inference prepares them (image run expanded), the answer token, and its image.</summary>
-internal sealed record TrainingExample(int[] PromptIds, int AnswerId, float[] Pixels, string Type);
+public sealed record TrainingExample(int[] PromptIds, int AnswerId, float[] Pixels, string Type);
 
 /// <summary>
 /// Shapes train-split questions turned into model inputs once: each scene rendered and preprocessed by the model's own
 /// image processor, each prompt built by the Shapes loader and tokenised by the model's own template and tokenizer.
 /// </summary>
-internal static class TrainingExamples
+public static class TrainingExamples
 {
+    /// <summary>The questions of <paramref name="scenes"/> train-split scenes as model inputs, blanked per the options.</summary>
     public static List<TrainingExample> Build(LlavaModel model, TrainingOptions options, int scenes)
     {
         var processor = model.ImageProcessor ?? throw new InvalidOperationException($"{model.Folder}: preprocessor_config.json is missing.");
@@ -58,22 +59,18 @@ internal static class TrainingExamples
     }
 }
 
-/// <summary>
-/// An endless, seeded stream of batches whose prompts share one token length (no padding, so no attention mask is
-/// needed): each pass shuffles the examples and deals them into per-length queues, emitting a queue when it is full.
-/// </summary>
-internal sealed class BatchStream(IReadOnlyList<TrainingExample> examples, int batchSize, int seed)
+/// <summary>An endless, seeded stream of batches: each pass over the examples is a fresh shuffle cut into batches.</summary>
+public sealed class BatchStream(IReadOnlyList<TrainingExample> examples, int batchSize, int seed)
 {
     private readonly Random _rng = new(seed);
-    private readonly Dictionary<int, List<TrainingExample>> _queues = [];
-    private readonly Queue<List<TrainingExample>> _ready = new();
     private int[] _order = [];
     private int _next;
 
-    /// <summary>The next batch.</summary>
+    /// <summary>The next batch (mixed prompt lengths; <see cref="TinyLlavaTrainer.TrainStep"/> splits it by length).</summary>
     public List<TrainingExample> Next()
     {
-        while (_ready.Count == 0)
+        var batch = new List<TrainingExample>(batchSize);
+        while (batch.Count < batchSize)
         {
             if (_next >= _order.Length)
             {
@@ -81,16 +78,8 @@ internal sealed class BatchStream(IReadOnlyList<TrainingExample> examples, int b
                 _rng.Shuffle(_order);
                 _next = 0;
             }
-            var example = examples[_order[_next++]];
-            int length = example.PromptIds.Length;
-            if (!_queues.TryGetValue(length, out var queue)) _queues[length] = queue = new List<TrainingExample>(batchSize);
-            queue.Add(example);
-            if (queue.Count == batchSize)
-            {
-                _ready.Enqueue(queue);
-                _queues[length] = new List<TrainingExample>(batchSize);
-            }
+            batch.Add(examples[_order[_next++]]);
         }
-        return _ready.Dequeue();
+        return batch;
     }
 }

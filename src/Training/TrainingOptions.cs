@@ -25,16 +25,16 @@ public sealed record TrainingOptions
     public TrainingVariant Variant { get; init; } = TrainingVariant.Standard;
 
     /// <summary>Optimizer steps.</summary>
-    public int Steps { get; init; } = 1000;
+    public int Steps { get; init; } = 500;
 
-    /// <summary>Questions per step (a batch holds prompts of one token length).</summary>
-    public int BatchSize { get; init; } = 32;
+    /// <summary>Questions per step (mixed prompt lengths; one forward per length).</summary>
+    public int BatchSize { get; init; } = 64;
 
     /// <summary>Peak learning rate (linear warm-up, then cosine decay to 10%).</summary>
-    public float LearningRate { get; init; } = 2e-3f;
+    public float LearningRate { get; init; } = 1e-3f;
 
     /// <summary>Warm-up steps.</summary>
-    public int WarmupSteps { get; init; } = 60;
+    public int WarmupSteps { get; init; } = 30;
 
     /// <summary>AdamW decoupled weight decay.</summary>
     public float WeightDecay { get; init; } = 0.01f;

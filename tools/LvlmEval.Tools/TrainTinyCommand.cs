@@ -7,7 +7,8 @@ namespace LvlmEval.Tools;
 public static class TrainTinyCommand
 {
     public const string Usage = "train-tiny [--out DIR] [--seed N] [--variant standard|blank-image] [--steps N] [--batch N] [--lr X] [--warmup N] "
-        + "[--blank P] [--star-yellow P] [--eval-images N] [--eval-seed N] [--compare DIR]";
+        + "[--blank P] [--star-yellow P] [--eval-images N] [--eval-seed N] [--compare DIR] "
+        + "[--image-size N] [--patch-size N] [--text-layers N]";
 
     /// <summary>Parses the arguments after "train-tiny", trains, prints progress and the accuracy; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output)
@@ -59,6 +60,9 @@ public static class TrainTinyCommand
                 "--eval-images" => options with { EvaluationImages = Int() },
                 "--eval-seed" => options with { EvaluationSeed = Int() },
                 "--compare" => options with { ReferenceModel = Next() },
+                "--image-size" => options with { Architecture = options.Architecture with { ImageSize = Int() } },
+                "--patch-size" => options with { Architecture = options.Architecture with { PatchSize = Int() } },
+                "--text-layers" => options with { Architecture = options.Architecture with { TextLayers = Int() } },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}"),
             };
         }

@@ -191,7 +191,11 @@ public sealed class LlavaModel
     // ---- forward pieces ----
 
     /// <summary>Projected image features [B, N, D] for pixels [B, 3, H, W].</summary>
-    public Tensor ImageFeatures(Tensor pixels) => ImageFeatures(pixels, ForwardRecorder.None);
+    public Tensor ImageFeatures(Tensor pixels)
+    {
+        using var clock = ModelClock.Measure();
+        return ImageFeatures(pixels, ForwardRecorder.None);
+    }
 
     internal Tensor ImageFeatures(Tensor pixels, ForwardRecorder recorder)
     {
@@ -271,6 +275,7 @@ public sealed class LlavaModel
     /// </summary>
     public GenerationResult Generate(PreparedInput prepared, int maxNewTokens, IReadOnlyList<IHiddenStateHook>? hooks = null)
     {
+        using var modelClock = ModelClock.Measure();
         if (prepared.BatchSize != 1) throw new ArgumentException($"Generate takes one image, got a batch of {prepared.BatchSize}; use Forward for batches.", nameof(prepared));
         using var noGrad = Autograd.Disable();
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -320,6 +325,7 @@ public sealed class LlavaModel
     /// </summary>
     public Trace Forward(PreparedInput prepared, ReadOnlySpan<int> answerIds, TraceOptions? options = null)
     {
+        using var modelClock = ModelClock.Measure();
         options ??= TraceOptions.Plain;
         int[] ids = [.. prepared.TokenIds, .. answerIds];
         if (options.LogitsFrom < 0 || options.LogitsFrom >= ids.Length)

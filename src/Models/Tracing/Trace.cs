@@ -97,6 +97,7 @@ public sealed class Trace
     public void Backward(Tensor scalar)
     {
         if (!Options.Gradients) throw new InvalidOperationException("This trace was run without TraceOptions.Gradients.");
+        using var modelClock = ModelClock.Measure();
         ZeroGradients();
         scalar.Backward();
     }

@@ -6,7 +6,8 @@ internal static class Parallelism
     /// <summary>Below this many scalar operations a loop stays on the calling thread.</summary>
     public const long MinParallelWork = 1 << 15;
 
-    public static int Workers => Environment.ProcessorCount;
+    /// <summary>Threads a loop may use (set through <see cref="ComputeThreads.Set"/>).</summary>
+    public static int Workers { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Runs <paramref name="body"/>(start, end) over [0, count); parallel when count × costPerItem is large.</summary>
     public static void ForRanges(int count, long costPerItem, Action<int, int> body)

@@ -1,0 +1,19 @@
+using System.Text;
+
+namespace LvlmEval.Harness.Running;
+
+/// <summary>Per-sample seeds that depend only on the experiment seed and the (model, dataset, sample) key, so shards and resumed runs draw the same numbers.</summary>
+public static class SampleSeeds
+{
+    /// <summary>A non-negative seed from the experiment seed and the key (FNV-1a over UTF-8).</summary>
+    public static int For(int experimentSeed, string model, string dataset, string sampleId)
+    {
+        uint hash = 2166136261;
+        foreach (byte b in Encoding.UTF8.GetBytes($"{experimentSeed}\u001f{model}\u001f{dataset}\u001f{sampleId}"))
+        {
+            hash ^= b;
+            hash *= 16777619;
+        }
+        return (int)(hash & 0x7fffffff);
+    }
+}

@@ -1,0 +1,84 @@
+using LvlmEval.Explainers.Configuration;
+using LvlmEval.Imaging.Perturbations;
+using LvlmEval.Metrics.Faithfulness;
+using LvlmEval.Models.Llava;
+using LvlmEval.Tensors;
+
+namespace LvlmEval.Metrics.Reliance;
+
+/// <summary>
+/// Behavioural reliance: how the model's own answer fares when the input changes. For each condition — the image
+/// blanked to the normalisation mean colour (<c>blank</c>), replaced by another image of the dataset
+/// (<c>other_image</c>, supplied by the runner), the question paraphrased (<c>paraphrase</c>) — it reports the change in
+/// the teacher-forced answer log-probability Σ_t log p(y_t | x′, q′, y_&lt;t) − Σ_t log p(y_t | x, q, y_&lt;t)
+/// (row <c>reliance_{condition}_logprob_delta</c>) and whether the first T greedy tokens differ from the answer
+/// (row <c>reliance_{condition}_answer_changed</c>, 0 or 1).
+/// </summary>
+public sealed class BehaviouralRelianceMetric(ParameterSet parameters) : IMetric
+{
+    /// <summary>Whether the blank-image condition runs.</summary>
+    public bool Blank { get; } = parameters.Bool("blank", true);
+
+    /// <summary>Whether the other-image condition runs (when the runner supplies an image).</summary>
+    public bool OtherImage { get; } = parameters.Bool("other_image", true);
+
+    /// <summary>Whether the paraphrase condition runs.</summary>
+    public bool Paraphrase { get; } = parameters.Bool("paraphrase", true);
+
+    /// <summary>Rewording used when the runner supplies no paraphrase; <c>{question}</c> is replaced by the question.</summary>
+    public string ParaphraseTemplate { get; } = parameters.String("paraphrase_template", "Look at the image and tell me: {question}");
+
+    /// <inheritdoc />
+    public string Name => "behavioural-reliance";
+
+    /// <inheritdoc />
+    public MetricScope Scope => MetricScope.Sample;
+
+    /// <inheritdoc />
+    public bool AppliesTo(MetricContext context) => context.AnswerIds.Length > 0;
+
+    /// <inheritdoc />
+    public MetricResult Compute(MetricContext context)
+    {
+        var model = context.Model;
+        var prepared = context.Prepared with { Pixels = Ops.Narrow(context.Prepared.Pixels, 0, 0, 1) };
+        var answer = context.AnswerIds;
+        var conditions = new List<(string Name, PreparedInput Input)>();
+        var image = Ops.Select(prepared.Pixels, 0, 0);
+        if (Blank)
+            conditions.Add(("blank", prepared with { Pixels = Batch(Perturbation.SubstrateImage(image, ConstantColor.NormalizationMean)) }));
+        if (OtherImage && context.OtherImage is { } other)
+        {
+            var processor = model.ImageProcessor ?? throw new ArgumentException($"{Name}: the model has no image processor for the replacement image.", nameof(context));
+            conditions.Add(("other_image", prepared with { Pixels = Batch(processor.Preprocess(other)) }));
+        }
+        if (Paraphrase)
+        {
+            string question = context.ParaphrasedQuestion ?? ParaphraseTemplate.Replace("{question}", context.Sample.Question, StringComparison.Ordinal);
+            string prompt = context.Sample.Prompt.Contains(context.Sample.Question, StringComparison.Ordinal)
+                ? context.Sample.Prompt.Replace(context.Sample.Question, question, StringComparison.Ordinal)
+                : question;
+            conditions.Add(("paraphrase", model.PrepareTokens(prompt, PromptTemplate.Auto, prepared.Pixels)));
+        }
+        double baseline = Sum(AnswerLikelihood.TokenLogProbabilities(model, prepared, answer)[0]);
+        var rows = new List<MetricRow>();
+        foreach (var (name, input) in conditions)
+        {
+            double changedLogProbability = Sum(AnswerLikelihood.TokenLogProbabilities(model, input, answer)[0]);
+            var generated = model.Generate(input, answer.Length).TokenIds;
+            bool changed = !generated.AsSpan().SequenceEqual(answer);
+            rows.Add(new MetricRow($"reliance_{name}_logprob_delta", -1, changedLogProbability - baseline));
+            rows.Add(new MetricRow($"reliance_{name}_answer_changed", -1, changed ? 1 : 0));
+        }
+        return new MetricResult(rows, []);
+    }
+
+    private static Tensor Batch(Tensor image) => Ops.Reshape(image, [1, .. image.Shape]);
+
+    private static double Sum(double[] values)
+    {
+        double sum = 0;
+        foreach (double v in values) sum += v;
+        return sum;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using LvlmEval.Tests.Infrastructure;
+
+namespace LvlmEval.Tests.Harness;
+
+/// <summary>Same experiment and seed → identical Parquet values; compare sees no change there, and flags a changed model.</summary>
+public sealed class DeterminismAndCompareTests
+{
+    [Test]
+    public void SameSeedGivesIdenticalValuesAndCompareFlagsOnlyRealChanges()
+    {
+        using var dir = new TempDir("harness-determinism");
+        var yaml = HarnessFixture.WriteYaml(dir, HarnessFixture.Experiment(limit: 4, chunk: 3));
+        string first = dir.File("first"), second = dir.File("second");
+        HarnessFixture.CliOk("run", yaml, "--out", first);
+        HarnessFixture.CliOk("run", yaml, "--out", second, "--threads", Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var a = HarnessFixture.Read(first);
+        RunTables.Of(a).AssertEqual(RunTables.Of(HarnessFixture.Read(second)), "two runs with the same seed");
+        Assert.That(a.Scores, Is.Not.Empty);
+
+        var (code, output, _) = HarnessFixture.Cli("compare", first, second, "--fail-on-regression", "--json", dir.File("same.json"));
+        Assert.That(code, Is.EqualTo(0), output);
+        var same = JsonNode.Parse(File.ReadAllText(dir.File("same.json")))!.AsArray();
+        Assert.That(same.Select(c => (double)c!["delta"]!), Is.All.EqualTo(0.0));
+        Assert.That(same.Select(c => (bool)c!["flagged"]!), Is.All.False);
+
+        // A different seed changes only the seeded explainer's maps, not the gradient explainer's.
+        var reseeded = HarnessFixture.WriteYaml(dir, HarnessFixture.Experiment(limit: 4, chunk: 3, seed: 8), "reseeded.yaml");
+        HarnessFixture.CliOk("run", reseeded, "--out", dir.File("reseeded"));
+        var r = HarnessFixture.Read(dir.File("reseeded"));
+        Assert.That(r.Maps.Where(m => m.Explainer == "test-gradient").Select(m => m.Values), Is.EqualTo(a.Maps.Where(m => m.Explainer == "test-gradient").Select(m => m.Values)));
+        Assert.That(r.Maps.Where(m => m.Explainer == "test-random").Select(m => m.Values), Is.Not.EqualTo(a.Maps.Where(m => m.Explainer == "test-random").Select(m => m.Values)));
+
+        // Model B swapped for a differently initialised copy: its scores move, so compare flags them and fails.
+        using var other = new TempDir("harness-other-model");
+        HarnessModel.Write(other.File("tiny-b"), seed: 5);
+        var changed = HarnessFixture.WriteYaml(dir, HarnessFixture.Experiment(limit: 4, chunk: 3, modelB: other.File("tiny-b")), "changed.yaml");
+        HarnessFixture.CliOk("run", changed, "--out", dir.File("changed"));
+        (code, output, _) = HarnessFixture.Cli("compare", first, dir.File("changed"), "--tolerance", "0", "--fail-on-regression", "--json", dir.File("changed.json"));
+        Assert.That(code, Is.EqualTo(1), output);
+        var changes = JsonNode.Parse(File.ReadAllText(dir.File("changed.json")))!.AsArray();
+        Assert.That(changes.Where(c => (string)c!["model"]! == "tiny-a").Select(c => (bool)c!["flagged"]!), Is.All.False);
+        Assert.That(changes.Where(c => (string)c!["model"]! == "tiny-b").Any(c => (bool)c!["flagged"]!), Is.True);
+        // The reported delta is the paired mean difference, checked by hand from the rows.
+        var blankA = a.Scores.Where(s => s.Model == "tiny-a" && s.Metric == "blank_logprob_delta").ToDictionary(s => s.SampleId, s => s.Value);
+        var entry = changes.Single(c => (string)c!["model"]! == "tiny-a" && (string)c!["metric"]! == "blank_logprob_delta")!;
+        Assert.That((double)entry["mean_a"]!, Is.EqualTo(blankA.Values.Average()).Within(1e-12));
+    }
+}

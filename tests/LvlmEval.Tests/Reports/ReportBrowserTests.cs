@@ -1,0 +1,88 @@
+using System.Text.Json;
+using LvlmEval.Harness.Reports;
+using LvlmEval.Imaging.Codecs;
+using LvlmEval.Tests.Infrastructure;
+
+namespace LvlmEval.Tests.Reports;
+
+/// <summary>
+/// The report as a reader's browser sees it: headless Chromium opens report.html (no console errors, no network,
+/// every image decodes) and the leaderboard and accuracy tables it renders equal DuckDB's reading of the Parquet parts.
+/// </summary>
+public sealed class ReportBrowserTests
+{
+    [Test]
+    public void ChromiumOpensTheReportCleanlyAndItsTablesEqualDuckDb()
+    {
+        using var dir = new TempDir("report-browser");
+        RunFixture.Write(dir.Path);
+        string report = ReportWriter.Write(dir.Path, new ReportOptions { RasterizeCharts = false });
+        Assert.That(report, Is.EqualTo(Path.Combine(dir.Path, "report.html")));
+        CheckInBrowser(dir, dir.Path, report);
+    }
+
+    /// <summary>A run written by the harness itself (two tiny random LLaVA models, real explainers and metrics on Shapes).</summary>
+    [Test]
+    public void ReportOfARealHarnessRun()
+    {
+        using var dir = new TempDir("report-harness");
+        string runDir = HarnessRun.Write(dir);
+        string report = ReportWriter.Write(runDir, new ReportOptions { RasterizeCharts = false });
+        var view = CheckInBrowser(dir, runDir, report);
+        Assert.That(view.GetProperty("rows").GetArrayLength(), Is.GreaterThan(0), "the run's scores made a leaderboard");
+    }
+
+    private static JsonElement CheckInBrowser(TempDir dir, string runDir, string report)
+    {
+
+        string screenshot = dir.File("screenshot.png");
+        var view = JsonDocument.Parse(NodeOracle.Run("report_browser.mjs", report, screenshot)).RootElement;
+        Assert.That(view.GetProperty("problems").EnumerateArray().Select(p => p.GetString()), Is.Empty, "console errors or exceptions");
+        var reportUrl = new Uri(report).AbsoluteUri;
+        Assert.That(view.GetProperty("requests").EnumerateArray().Select(r => r.GetString()!)
+            .Where(u => !u.StartsWith("data:", StringComparison.Ordinal) && !reportUrl.StartsWith(u, StringComparison.Ordinal)), Is.Empty, "requests beyond the file itself");
+        Assert.That(view.GetProperty("sections").EnumerateArray().Select(s => s.GetString()),
+            Is.SupersetOf(new[] { "run", "leaderboard", "curves", "reliance", "accuracy", "gallery" }));
+        var images = view.GetProperty("images").EnumerateArray().ToList();
+        Assert.That(images, Is.Not.Empty);
+        Assert.That(images.All(i => i.GetProperty("ok").GetBoolean() && !i.GetProperty("external").GetBoolean()), "every image is an inline PNG that decodes");
+        Assert.That(view.GetProperty("svgs").GetInt32(), Is.GreaterThan(5));
+        Assert.That(view.GetProperty("missingImages").GetInt32(), Is.EqualTo(0));
+
+        var png = PngCodec.Decode(File.ReadAllBytes(screenshot), screenshot);
+        Assert.That(png.Width, Is.EqualTo(1280));
+        Assert.That(png.Height, Is.EqualTo(view.GetProperty("screenshot").GetProperty("height").GetInt32()));
+
+        // Leaderboard: the same cells as DuckDB's GROUP BY over every part file, same means and counts.
+        using var duck = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "leaderboard", runDir));
+        var expected = duck.RootElement.EnumerateArray().ToDictionary(Key, r => (Mean: r.GetProperty("mean").GetDouble(), N: r.GetProperty("n").GetInt32()));
+        var shown = view.GetProperty("rows").EnumerateArray().ToList();
+        Assert.That(shown.Select(Key), Is.EquivalentTo(expected.Keys));
+        foreach (var row in shown)
+        {
+            var (mean, n) = expected[Key(row)];
+            Assert.That(row.GetProperty("mean").GetDouble(), Is.EqualTo(mean).Within(1e-12), Key(row));
+            Assert.That(row.GetProperty("n").GetInt32(), Is.EqualTo(n), Key(row));
+            Assert.That(row.GetProperty("text").GetString(), Does.StartWith(mean.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        // Best per column: exactly one star, on DuckDB's best mean in the metric's direction.
+        foreach (var column in shown.GroupBy(r => (Model: r.GetProperty("model").GetString()!, Dataset: r.GetProperty("dataset").GetString()!, Metric: r.GetProperty("metric").GetString()!)))
+        {
+            var best = column.Where(r => r.GetProperty("best").GetBoolean()).ToList();
+            Assert.That(best, Has.Count.EqualTo(1), column.Key.ToString());
+            var means = column.Select(r => expected[Key(r)].Mean).ToList();
+            double target = ReportOptions.DefaultLowerIsBetter(column.Key.Metric) ? means.Min() : means.Max();
+            Assert.That(expected[Key(best[0])].Mean, Is.EqualTo(target), column.Key.ToString());
+        }
+
+        using var accuracy = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "accuracy", runDir));
+        var expectedAccuracy = accuracy.RootElement.EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
+        var shownAccuracy = view.GetProperty("accuracy").EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
+        Assert.That(shownAccuracy.Keys, Is.EquivalentTo(expectedAccuracy.Keys));
+        foreach (var (key, mean) in expectedAccuracy) Assert.That(shownAccuracy[key], Is.EqualTo(mean).Within(1e-12), key.ToString());
+        return view;
+    }
+
+    private static string Key(JsonElement r) =>
+        $"{r.GetProperty("model").GetString()}|{r.GetProperty("dataset").GetString()}|{r.GetProperty("explainer").GetString()}|{r.GetProperty("metric").GetString()}";
+}

@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using LvlmEval.Harness.Reports;
+using LvlmEval.Harness.Reports.Charts;
+using LvlmEval.Harness.Reports.Runs;
+using LvlmEval.Imaging.Codecs;
+using LvlmEval.Tests.Infrastructure;
+
+namespace LvlmEval.Tests.Reports;
+
+/// <summary>Report files and sections from fixture runs: charts on disk (SVG as XML, PNG at twice the size), the gallery, missing data and bad input.</summary>
+public sealed class ReportWriterTests
+{
+    [Test]
+    public void EveryChartIsWrittenAsSvgAndPngAndEmbeddedInline()
+    {
+        using var dir = new TempDir("report-charts");
+        RunFixture.Write(dir.Path, samplesPerModel: 4, shards: 1);
+        string html = File.ReadAllText(ReportWriter.Write(dir.Path));
+        var svgs = Directory.GetFiles(Path.Combine(dir.Path, "charts"), "*.svg");
+        Assert.That(svgs, Has.Length.GreaterThan(6));
+        foreach (var svg in svgs)
+        {
+            var doc = XDocument.Load(svg);
+            int width = (int)doc.Root!.Attribute("width")!, height = (int)doc.Root.Attribute("height")!;
+            string name = Path.GetFileNameWithoutExtension(svg);
+            Assert.That(html, Does.Contain($"data-chart=\"{name}\""), name);
+            string png = Path.ChangeExtension(svg, ".png");
+            var image = PngCodec.Decode(File.ReadAllBytes(png), png);
+            Assert.That((image.Width, image.Height), Is.EqualTo((width * ChartRasterizer.Scale, height * ChartRasterizer.Scale)), name);
+            // Rendered, not blank: the chart's title and axes put dark pixels on the white page.
+            int dark = 0;
+            for (int i = 0; i < image.Pixels.Length; i += 3) if (image.Pixels[i] + image.Pixels[i + 1] + image.Pixels[i + 2] < 200) dark++;
+            Assert.That(dark, Is.GreaterThan(500), name);
+        }
+        Assert.That(html, Does.Not.Contain("were not written"));
+        Assert.That(Regex.IsMatch(html, "(src|href)=\"(https?:)?//"), Is.False, "no network references");
+    }
+
+    [Test]
+    public void GalleryReloadsImagesAndShowsEveryExplainersMaps()
+    {
+        using var dir = new TempDir("report-gallery");
+        var samples = RunFixture.Write(dir.Path, samplesPerModel: 5);
+        string html = File.ReadAllText(ReportWriter.Write(dir.Path, new ReportOptions { RasterizeCharts = false, GallerySampleCount = 2 }));
+        string gallery = html[html.IndexOf("<section id=\"gallery\"", StringComparison.Ordinal)..];
+        // Per model: 2 samples × (the image + 3 explainers × (sequence + one token map)), then best/worst: 3 explainers × 2 × 2.
+        int images = Regex.Matches(gallery, "<img src=\"data:image/png;base64,").Count;
+        Assert.That(images, Is.EqualTo(RunFixture.Models.Length * (2 * (1 + RunFixture.Explainers.Length * 2) + RunFixture.Explainers.Length * 4)));
+        Assert.That(gallery, Does.Contain(samples[0].Question.Replace("'", "&#39;")));
+        // The plain image is the dataset's own image scaled to 160 px on its longest side, same aspect ratio.
+        var first = Regex.Match(gallery, "<img src=\"data:image/png;base64,([^\"]+)\"").Groups[1].Value;
+        var decoded = PngCodec.Decode(Convert.FromBase64String(first), "gallery");
+        var original = samples[0].Image.Load();
+        Assert.That(Math.Max(decoded.Width, decoded.Height), Is.EqualTo(160));
+        Assert.That(decoded.Width / (double)decoded.Height, Is.EqualTo(original.Width / (double)original.Height).Within(0.02));
+    }
+
+    [Test]
+    public void MissingDatasetAndEmptyTablesGiveNotesNotFailures()
+    {
+        using var dir = new TempDir("report-missing");
+        RunFixture.Write(dir.Path, samplesPerModel: 3, datasetFormat: "voc", datasetRoot: Path.Combine(dir.Path, "no-such-voc"));
+        Directory.Delete(Path.Combine(dir.Path, "curves"), recursive: true);
+        string html = File.ReadAllText(ReportWriter.Write(dir.Path, new ReportOptions { RasterizeCharts = false }));
+        Assert.That(html, Does.Contain("Image not available"));
+        Assert.That(html, Does.Contain("no-such-voc"));
+        Assert.That(html, Does.Contain("class=\"no-data\""), "the curves chart says there is no data");
+    }
+
+    [Test]
+    public void BadRunFoldersFailNamingTheFile()
+    {
+        using var dir = new TempDir("report-bad");
+        var missing = Assert.Throws<FileNotFoundException>(() => ReportWriter.Write(dir.Path));
+        Assert.That(missing!.Message, Does.Contain("manifest.json"));
+        File.WriteAllText(dir.File("manifest.json"), "{\"config\": {}}");
+        var noId = Assert.Throws<InvalidDataException>(() => ReportWriter.Write(dir.Path));
+        Assert.That(noId!.Message, Does.Contain("run_id"));
+
+        RunFixture.Write(dir.Path, samplesPerModel: 2, shards: 1);
+        var broken = new MapRecord("r", "m", "shapes", "s1", "gradcam", -1, "", 2, 3, "[0.1, 0.2]");
+        var e = Assert.Throws<InvalidDataException>(() => LvlmEval.Harness.Reports.Gallery.MapImages.Values(broken));
+        Assert.That(e!.Message, Does.Contain("gradcam").And.Contain("2×3"));
+    }
+}
