@@ -32,6 +32,12 @@ public static class MetricRegistry
         lock (Factories) Factories[name] = factory;
     }
 
+    /// <summary>Removes a metric added with <c>Register</c> (plugins loaded for one run, tests); returns whether it was there.</summary>
+    public static bool Unregister(string name)
+    {
+        lock (Factories) return Factories.Remove(name);
+    }
+
     /// <summary>Whether <paramref name="name"/> is registered.</summary>
     public static bool Contains(string name) => Factories.ContainsKey(name);
 

@@ -29,7 +29,12 @@ public sealed class HarnessFixture
     }
 
     [OneTimeTearDown]
-    public void Delete() => _dir?.Dispose();
+    public void Delete()
+    {
+        _dir?.Dispose();
+        // The experiments load the test plugin into the process-wide registries; later fixtures list the built-ins.
+        HarnessTestPlugin.Unregister();
+    }
 
     /// <summary>An experiment over both models, Shapes test split, both test explainers and both test metrics.</summary>
     public static string Experiment(int limit = 6, int chunk = 3, int seed = 7, string? modelB = null, string extra = "") => $"""

@@ -14,6 +14,13 @@ namespace LvlmEval.Tests.Harness;
 /// </summary>
 public sealed class HarnessTestPlugin : IPlugin
 {
+    /// <summary>Removes what <see cref="Register"/> added.</summary>
+    public static void Unregister()
+    {
+        foreach (var name in new[] { "test-gradient", "test-random" }) ExplainerRegistry.Unregister(name);
+        foreach (var name in new[] { "test-deletion", "test-blank" }) MetricRegistry.Unregister(name);
+    }
+
     /// <inheritdoc/>
     public void Register()
     {

@@ -31,7 +31,11 @@ public sealed partial class ShippedExperimentTests
         // deletion-insertion stands for deletion and insertion (the same curves, both reported).
         var metrics = config.Metrics.Select(m => m.Name).SelectMany(n => n == "deletion-insertion" ? new[] { n, "deletion", "insertion" } : [n]);
         Assert.That(metrics, Is.EquivalentTo(LvlmEval.Metrics.MetricRegistry.Names.Where(n => !n.StartsWith("test-", StringComparison.Ordinal))));
-        Assert.That(config.Models, Has.Count.EqualTo(2));
+        // Every model the quickstart names ships with the repository.
+        var shipped = PathLine().Matches(text).Select(m => m.Value["path: ".Length..]).ToArray();
+        Assert.That(shipped, Has.Length.EqualTo(config.Models.Count).And.Length.GreaterThan(0));
+        foreach (var path in shipped)
+            Assert.That(File.Exists(Path.Combine(RepoPaths.Root, path, "config.json")), Is.True, $"{path} is not in the repository");
     }
 
     [GeneratedRegex(@"path: \S+")]
