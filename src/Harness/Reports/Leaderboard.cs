@@ -1,3 +1,4 @@
+using LvlmEval.Harness.Results;
 using LvlmEval.Harness.Reports.Runs;
 using LvlmEval.Harness.Reports.Statistics;
 using LvlmEval.Metrics.Statistics;

@@ -1,3 +1,4 @@
+using LvlmEval.Harness.Results;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using LvlmEval.Harness.Reports;

@@ -1,3 +1,4 @@
+using LvlmEval.Harness.Results;
 using System.Globalization;
 using System.Text.Json;
 using LvlmEval.Datasets;

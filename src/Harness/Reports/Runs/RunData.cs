@@ -1,3 +1,4 @@
+using LvlmEval.Harness.Results;
 using System.Text.Json;
 using LvlmEval.Parquet.Records;
 

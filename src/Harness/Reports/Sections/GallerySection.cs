@@ -1,3 +1,4 @@
+using LvlmEval.Harness.Results;
 using System.Text;
 using LvlmEval.Harness.Reports.Gallery;
 using LvlmEval.Harness.Reports.Runs;
