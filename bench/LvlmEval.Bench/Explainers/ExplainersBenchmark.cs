@@ -1,3 +1,4 @@
+using LvlmEval.Bench.Models;
 using System.Text.Json;
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;
@@ -125,21 +126,9 @@ public sealed class ExplainersLargeBenchmark : IBenchmark
     public void Run()
     {
         OpenBlas.SetNumThreads(Timing.Threads);
-        var folder = Path.Combine(Path.GetTempPath(), "lvlmeval-bench-llava-qwen05b");
-        if (!File.Exists(Path.Combine(folder, "model.safetensors")))
-        {
-            Console.WriteLine($"writing the random checkpoint to {folder} (once) ...");
-            PeerProcess.RunPython("llava_peer.py", "write", folder);
-        }
-        var big = LlavaModel.Load(folder);
-        var rng = new Random(1);
-        var ids = new List<int>();
-        for (int i = 0; i < 5; i++) ids.Add(rng.Next(100, 150000));
-        ids.AddRange(Enumerable.Repeat(big.Config.ImageTokenId, big.Config.ImageTokenCount));
-        for (int i = 0; i < 27; i++) ids.Add(rng.Next(100, 150000));
-        int size = big.Config.Vision.ImageSize;
-        var prepared = big.FromTokenIds(ids.ToArray(), Tensor.Randn(new Random(2), 1, 3, size, size));
-        Console.WriteLine($"0.5B-shaped random model: {big.ParameterCount:N0} parameters, {ids.Count} prompt tokens ({big.Config.ImageTokenCount} image), answer of 2 tokens; one run per method");
+        var big = HalfBillionLlava.Load();
+        var prepared = HalfBillionLlava.Prompt(big);
+        Console.WriteLine($"0.5B-shaped random model: {big.ParameterCount:N0} parameters, {prepared.TokenIds.Length} prompt tokens ({big.Config.ImageTokenCount} image), answer of 2 tokens; one run per method");
         ExplainersBenchmark.Table(big, prepared, [1234, 5678], rounds: 1, boundedOnly: true);
     }
 }

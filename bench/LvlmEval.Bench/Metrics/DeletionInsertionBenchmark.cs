@@ -1,3 +1,4 @@
+using LvlmEval.Bench.Models;
 using System.Diagnostics;
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;
@@ -31,20 +32,8 @@ public sealed class DeletionInsertionBenchmark : IBenchmark
         var answer = shapes.Generate(prepared, 4).TokenIds;
         Measure(shapesName, shapes, prepared, answer.Length > 0 ? answer : [shapes.EosTokenIds[0]], batch: 10, repeats: 3);
 
-        var folder = Path.Combine(Path.GetTempPath(), "lvlmeval-bench-llava-qwen05b");
-        if (!File.Exists(Path.Combine(folder, "model.safetensors")))
-        {
-            Console.WriteLine($"writing the random checkpoint to {folder} (once) ...");
-            PeerProcess.RunPython("llava_peer.py", "write", folder);
-        }
-        var big = LlavaModel.Load(folder);
-        var rng = new Random(1);
-        var ids = new List<int>();
-        for (int i = 0; i < 5; i++) ids.Add(rng.Next(100, 150000));
-        ids.AddRange(Enumerable.Repeat(big.Config.ImageTokenId, big.Config.ImageTokenCount));
-        for (int i = 0; i < 27; i++) ids.Add(rng.Next(100, 150000));
-        int size = big.Config.Vision.ImageSize;
-        var bigPrepared = big.FromTokenIds(ids.ToArray(), Tensor.Randn(new Random(2), 1, 3, size, size));
+        var big = HalfBillionLlava.Load();
+        var bigPrepared = HalfBillionLlava.Prompt(big);
         Measure("Qwen2-0.5B-shaped random LLaVA (729 image + 32 text tokens, 3-token answer)", big, bigPrepared, [101, 202, 303], batch: 10, repeats: 1);
     }
 

@@ -14,7 +14,7 @@ namespace LvlmEval.Bench.Models;
 /// </summary>
 public sealed class LlavaBenchmark : IBenchmark
 {
-    private const int TextBefore = 5, TextAfter = 27, NewTokens = 16;
+    private const int NewTokens = 16;
 
     public string Name => "llava";
     public string Description => "Qwen2-0.5B-shaped LLaVA: prefill (729 image + 32 text tokens) and 16-token decode vs PyTorch; trace overheads; peak memory";
@@ -23,24 +23,13 @@ public sealed class LlavaBenchmark : IBenchmark
     {
         int threads = Timing.Threads;
         OpenBlas.SetNumThreads(threads);
-        var folder = Path.Combine(Path.GetTempPath(), "lvlmeval-bench-llava-qwen05b");
-        if (!File.Exists(Path.Combine(folder, "model.safetensors")))
-        {
-            Console.WriteLine($"writing the random checkpoint to {folder} (once) ...");
-            PeerProcess.RunPython("llava_peer.py", "write", folder);
-        }
-
-        var model = LlavaModel.Load(folder);
+        var model = HalfBillionLlava.Load();
         var config = model.Config;
-        var rng = new Random(1);
-        var ids = new List<int>();
-        for (int i = 0; i < TextBefore; i++) ids.Add(rng.Next(100, 150000));
-        ids.AddRange(Enumerable.Repeat(config.ImageTokenId, config.ImageTokenCount));
-        for (int i = 0; i < TextAfter; i++) ids.Add(rng.Next(100, 150000));
+        var prepared = HalfBillionLlava.Prompt(model);
+        var ids = prepared.TokenIds;
+        var pixels = prepared.Pixels;
         int size = config.Vision.ImageSize;
-        var pixels = Tensor.Randn(new Random(2), 1, 3, size, size);
-        var prepared = model.FromTokenIds(ids.ToArray(), pixels);
-        int sequence = ids.Count;
+        int sequence = ids.Length;
 
         var generated = model.Generate(prepared, NewTokens);
         long peak = PeakResidentBytes();
@@ -83,7 +72,7 @@ public sealed class LlavaBenchmark : IBenchmark
             ["pixels_shape"] = new JsonArray(1, 3, size, size),
         };
         File.WriteAllText(Path.Combine(work.Path, "spec.json"), spec.ToJsonString());
-        using var peer = new InteractivePeer("llava_peer.py", "serve", folder, Path.Combine(work.Path, "spec.json"), threads.ToString(), NewTokens.ToString());
+        using var peer = new InteractivePeer("llava_peer.py", "serve", HalfBillionLlava.Folder, Path.Combine(work.Path, "spec.json"), threads.ToString(), NewTokens.ToString());
         var torchVersion = JsonDocument.Parse(peer.Greeting).RootElement.GetProperty("torch").GetString();
         List<double> ourPrefill = [], ourDecode = [], torchPrefill = [], torchDecode = [];
         int[] torchTokens = [];
