@@ -28,20 +28,32 @@ public static class TinyLlavaTrainer
         var parameters = model.Parameters.Select(p => p.Tensor).ToArray();
         foreach (var p in parameters) p.RequiresGrad = true;
 
+        int mainSteps = options.Steps - options.CurriculumSteps;
         int scenes = options.TrainImages > 0 ? options.TrainImages
-            : (int)Math.Ceiling((double)options.Steps * options.BatchSize / options.QuestionsPerImage);
+            : (int)Math.Ceiling((double)mainSteps * options.BatchSize / options.QuestionsPerImage);
         log?.Report($"generating {scenes} training scenes ({options.Variant}, blank {options.ResolvedBlankProbability:0.##}, stars yellow {options.ResolvedStarYellowProbability:0.##})");
         var examples = TrainingExamples.Build(model, options, scenes);
         log?.Report($"{examples.Count} training questions ready in {clock.Elapsed.TotalSeconds:F1} s; {model.ParameterCount:N0} parameters");
 
         var optimizers = CreateOptimizers(parameters, options);
         var batches = new BatchStream(examples, options.BatchSize, unchecked(options.Seed * 31 + 5));
+        var stages = new List<(int EndStep, BatchStream Batches)>();
+        int stageEnd = 0;
+        for (int k = 0; k < options.Curriculum.Count; k++)
+        {
+            var stage = options.Curriculum[k];
+            int stageScenes = (int)Math.Ceiling((double)stage.Steps * options.BatchSize / options.QuestionsPerImage);
+            var stageExamples = TrainingExamples.Build(model, options, stageScenes, stage, k);
+            stageEnd += stage.Steps;
+            stages.Add((stageEnd, new BatchStream(stageExamples, options.BatchSize, unchecked(options.Seed * 31 + 6 + k))));
+            log?.Report($"curriculum stage {k + 1}: {stage.Steps} steps on {stageScenes} scenes of up to {stage.MaxObjects} objects, radius {stage.MinRadiusFraction:0.###}–{stage.MaxRadiusFraction:0.###} of the canvas");
+        }
         var losses = new float[options.Steps];
         var trainClock = Stopwatch.StartNew();
         long samples = 0;
         for (int step = 0; step < options.Steps; step++)
         {
-            var batch = batches.Next();
+            var batch = StageFor(stages, step)?.Next() ?? batches.Next();
             float lr = LearningRate(options, step);
             foreach (var o in optimizers) o.LearningRate = lr;
             losses[step] = TrainStep(model, batch, parameters, optimizers, options.MaxGradientNorm);
@@ -146,6 +158,12 @@ public static class TinyLlavaTrainer
 
     // transformers writes this marker into every checkpoint it saves.
     private static readonly Dictionary<string, string> Metadata = new() { ["format"] = "pt" };
+
+    private static BatchStream? StageFor(List<(int EndStep, BatchStream Batches)> stages, int step)
+    {
+        foreach (var (end, stream) in stages) if (step < end) return stream;
+        return null;
+    }
 
     private static float Mean(ReadOnlySpan<float> values)
     {

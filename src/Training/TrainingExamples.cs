@@ -14,15 +14,25 @@ public sealed record TrainingExample(int[] PromptIds, int AnswerId, float[] Pixe
 /// </summary>
 public static class TrainingExamples
 {
-    /// <summary>The questions of <paramref name="scenes"/> train-split scenes as model inputs, blanked per the options.</summary>
-    public static List<TrainingExample> Build(LlavaModel model, TrainingOptions options, int scenes)
+    /// <summary>
+    /// The questions of <paramref name="scenes"/> train-split scenes as model inputs, blanked per the options. A
+    /// curriculum <paramref name="stage"/> sets its own object count and sizes and draws its own scene stream
+    /// (<paramref name="stageIndex"/>), so no two stages share scenes.
+    /// </summary>
+    public static List<TrainingExample> Build(LlavaModel model, TrainingOptions options, int scenes, CurriculumStage? stage = null, int stageIndex = 0)
     {
         var processor = model.ImageProcessor ?? throw new InvalidOperationException($"{model.Folder}: preprocessor_config.json is missing.");
         var tokenizer = model.Tokenizer ?? throw new InvalidOperationException($"{model.Folder}: tokenizer.json is missing.");
-        var settings = ShapesSettings.ForSplit("train", options.Seed) with
+        var sceneOptions = new SceneOptions { StarYellowProbability = options.ResolvedStarYellowProbability };
+        if (stage is not null)
+            sceneOptions = sceneOptions with
+            {
+                MaxObjects = stage.MaxObjects, MinRadiusFraction = stage.MinRadiusFraction, MaxRadiusFraction = stage.MaxRadiusFraction,
+            };
+        int seed = stage is null ? options.Seed : unchecked(options.Seed * 7 + 3 + stageIndex * 101);
+        var settings = ShapesSettings.ForSplit("train", seed) with
         {
-            Images = scenes, QuestionsPerImage = options.QuestionsPerImage,
-            Scenes = new SceneOptions { StarYellowProbability = options.ResolvedStarYellowProbability },
+            Images = scenes, QuestionsPerImage = options.QuestionsPerImage, Scenes = sceneOptions,
         };
         var items = ShapesDataset.Generate("train", settings);
         var loader = new ShapesLoader();

@@ -8,6 +8,12 @@ public sealed record SceneOptions
     public int MinObjects { get; init; } = 1;
     public int MaxObjects { get; init; } = 4;
 
+    /// <summary>Smallest object radius as a share of the canvas's shorter side.</summary>
+    public double MinRadiusFraction { get; init; } = 0.12;
+
+    /// <summary>Largest object radius as a share of the canvas's shorter side.</summary>
+    public double MaxRadiusFraction { get; init; } = 0.22;
+
     /// <summary>Probability that a star is yellow (0.9 in train; lower in test so the prior is often contradicted).</summary>
     public double StarYellowProbability { get; init; } = 0.9;
 }
@@ -29,7 +35,7 @@ public static class SceneGenerator
             var shape = ShapeVocabulary.Shapes[rng.Next(ShapeVocabulary.Shapes.Count)];
             int color = PickColor(rng, shape, options);
             if (objects.Any(o => o.Shape == shape && o.Color == color)) continue;
-            double radius = side * (0.08 + 0.10 * rng.NextDouble());
+            double radius = side * (options.MinRadiusFraction + (options.MaxRadiusFraction - options.MinRadiusFraction) * rng.NextDouble());
             double cx = radius + 1 + rng.NextDouble() * (width - 2 * radius - 2);
             double cy = radius + 1 + rng.NextDouble() * (height - 2 * radius - 2);
             var candidate = new SceneObject(shape, color, cx, cy, radius);

@@ -4,7 +4,7 @@ using LvlmEval.Training;
 
 namespace LvlmEval.Tests.Training;
 
-/// <summary>A short schedule on a small architecture: the same seed retrains to bit-identical weights and losses; another seed does not.</summary>
+/// <summary>A short schedule (with a curriculum stage) on a small architecture: the same seed retrains to bit-identical weights and losses; another seed does not.</summary>
 public sealed class TrainingReproducibilityTests
 {
     private static readonly TinyArchitecture Small = new()
@@ -18,6 +18,8 @@ public sealed class TrainingReproducibilityTests
         {
             OutputDirectory = dir.File(name), Seed = seed, Steps = 8, BatchSize = 4, WarmupSteps = 2, TrainImages = 16,
             EvaluationImages = 0, Architecture = Small, Variant = variant,
+            // A curriculum stage first, so its scene stream and the switch to the full split are covered too.
+            Curriculum = [new CurriculumStage(3, 1, 0.25, 0.45)],
         });
 
     private static Dictionary<string, float[]> Weights(string folder) =>
