@@ -81,7 +81,7 @@ public static class ExperimentRunner
             Flush(writer, timings);
         });
 
-        var final = RunResults.Read(folder, ours);
+        var final = RunResults.Read(folder, ours, samplesOnly: true);
         manifest["finished_utc"] = Manifest.Utc(DateTime.UtcNow);
         manifest["samples_done"] = final.Samples.Count;
         manifest["errors"] = final.Errors.Count;
