@@ -1,4 +1,5 @@
 using LvlmEval.Models.Llava;
+using LvlmEval.Models.Tracing;
 
 namespace LvlmEval.Explainers;
 
@@ -13,6 +14,13 @@ public interface IExplainer
     /// <see cref="Configuration.ParameterException"/> that lists the valid values.
     /// </summary>
     void Validate(LlavaModel model) { }
+
+    /// <summary>
+    /// What the method reads from its traced forward of the prompt and answer (attentions, hidden states, gradients),
+    /// or null when it runs none; a runner joins these so one traced forward serves every method of a sample
+    /// (<see cref="TraceCache.For"/>).
+    /// </summary>
+    TraceOptions? TraceNeeds => null;
 
     /// <summary>Explains the request's answer; deterministic for a given request (seeded methods use <see cref="ExplainRequest.Seed"/>).</summary>
     Explanation Explain(ExplainRequest request);

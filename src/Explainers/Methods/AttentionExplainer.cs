@@ -24,6 +24,9 @@ public sealed class AttentionExplainer : IExplainer
     public string Name => "attention";
 
     /// <inheritdoc/>
+    public TraceOptions TraceNeeds => new() { LanguageAttentions = true };
+
+    /// <inheritdoc/>
     public void Validate(LlavaModel model)
     {
         _layers.Resolve(model.Language.NumLayers);
@@ -36,7 +39,7 @@ public sealed class AttentionExplainer : IExplainer
         var context = new ExplainContext(request);
         var layers = _layers.Resolve(context.Model.Language.NumLayers);
         var heads = _heads.Resolve(context.Model.Config.Text.NumHeads);
-        var trace = context.Trace(new TraceOptions { LanguageAttentions = true });
+        var trace = context.Trace(TraceNeeds);
         int sequence = trace.TokenIds.Length;
         var tokens = new List<TokenExplanation>();
         for (int i = 0; i < context.AnswerLength; i++)

@@ -33,6 +33,9 @@ public sealed class DexArExplainer : IExplainer
     public string Name => "dexar";
 
     /// <inheritdoc/>
+    public TraceOptions TraceNeeds => new() { LanguageAttentions = true, LanguageHiddenStates = true };
+
+    /// <inheritdoc/>
     public void Validate(LlavaModel model)
     {
         int layers = model.Language.NumLayers;
@@ -45,7 +48,7 @@ public sealed class DexArExplainer : IExplainer
     {
         var context = new ExplainContext(request);
         Validate(context.Model);
-        var trace = context.Trace(new TraceOptions { LanguageAttentions = true, LanguageHiddenStates = true });
+        var trace = context.Trace(TraceNeeds);
         var internals = new LayerInternals(context.Model, trace);
         int layerCount = context.Model.Language.NumLayers, first = layerCount - Math.Min(_lastLayers, layerCount);
         int heads = internals.Heads, patches = context.Patches, answer = context.AnswerLength;

@@ -26,6 +26,9 @@ public sealed class GradCamExplainer : IExplainer
     public string Name => "gradcam";
 
     /// <inheritdoc/>
+    public TraceOptions TraceNeeds => new() { VisionHiddenStates = true, Gradients = true, GradientsToPixels = true };
+
+    /// <inheritdoc/>
     public void Validate(LlavaModel model) => ResolveLayer(model);
 
     private int ResolveLayer(LlavaModel model)
@@ -39,7 +42,7 @@ public sealed class GradCamExplainer : IExplainer
     {
         var context = new ExplainContext(request);
         int layer = ResolveLayer(context.Model);
-        var trace = context.Trace(new TraceOptions { VisionHiddenStates = true, Gradients = true, GradientsToPixels = true });
+        var trace = context.Trace(TraceNeeds);
         var tokens = new List<TokenExplanation>();
         for (int t = 0; t < context.AnswerLength; t++)
         {

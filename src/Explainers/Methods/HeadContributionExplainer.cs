@@ -32,6 +32,9 @@ public sealed class HeadContributionExplainer : IExplainer
     public string Name => "head-contribution";
 
     /// <inheritdoc/>
+    public TraceOptions TraceNeeds => new() { LanguageAttentions = true, LanguageHiddenStates = true };
+
+    /// <inheritdoc/>
     public void Validate(LlavaModel model) => Resolve(model);
 
     private (int Layer, int Head)? Resolve(LlavaModel model)
@@ -46,7 +49,7 @@ public sealed class HeadContributionExplainer : IExplainer
     {
         var context = new ExplainContext(request);
         var fixedHead = Resolve(context.Model);
-        var trace = context.Trace(new TraceOptions { LanguageAttentions = true, LanguageHiddenStates = true });
+        var trace = context.Trace(TraceNeeds);
         var internals = new LayerInternals(context.Model, trace);
         int heads = internals.Heads, d = internals.Hidden;
         var tokens = new List<TokenExplanation>();

@@ -20,10 +20,13 @@ public sealed class InputXGradientExplainer : IExplainer
     public string Name => "input-x-gradient";
 
     /// <inheritdoc/>
+    public TraceOptions TraceNeeds => new() { Gradients = true, GradientsToPixels = true };
+
+    /// <inheritdoc/>
     public Explanation Explain(ExplainRequest request)
     {
         var context = new ExplainContext(request);
-        var trace = context.Trace(new TraceOptions { Gradients = true, GradientsToPixels = true });
+        var trace = context.Trace(TraceNeeds);
         int h = trace.Pixels.Dim(2), w = trace.Pixels.Dim(3);
         var x = trace.Pixels.Detach().Data;
         var tokens = new List<TokenExplanation>();

@@ -30,6 +30,9 @@ public sealed class LogitLensExplainer : IExplainer
     public string Name => "logit-lens";
 
     /// <inheritdoc/>
+    public TraceOptions TraceNeeds => new() { LanguageHiddenStates = true };
+
+    /// <inheritdoc/>
     public void Validate(LlavaModel model) => _layers.Resolve(model.Language.NumLayers);
 
     /// <inheritdoc/>
@@ -37,7 +40,7 @@ public sealed class LogitLensExplainer : IExplainer
     {
         var context = new ExplainContext(request);
         var layers = _layers.Resolve(context.Model.Language.NumLayers);
-        var trace = context.Trace(new TraceOptions { LanguageHiddenStates = true });
+        var trace = context.Trace(TraceNeeds);
         int patches = context.Patches, d = context.Model.Config.Text.HiddenSize, answer = context.AnswerLength;
         var maps = new float[answer][];
         for (int t = 0; t < answer; t++) maps[t] = new float[patches];

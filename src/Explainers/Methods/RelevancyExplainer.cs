@@ -24,13 +24,13 @@ public sealed class RelevancyExplainer : IExplainer
     public string Name => "relevancy";
 
     /// <inheritdoc/>
+    public TraceOptions TraceNeeds => new() { LanguageAttentions = true, Gradients = true, GradientsToPixels = _vision, VisionAttentions = _vision };
+
+    /// <inheritdoc/>
     public Explanation Explain(ExplainRequest request)
     {
         var context = new ExplainContext(request);
-        var trace = context.Trace(new TraceOptions
-        {
-            LanguageAttentions = true, Gradients = true, GradientsToPixels = _vision, VisionAttentions = _vision,
-        });
+        var trace = context.Trace(TraceNeeds);
         int sequence = trace.TokenIds.Length, heads = context.Model.Config.Text.NumHeads;
         var tokens = new List<TokenExplanation>();
         for (int i = 0; i < context.AnswerLength; i++)

@@ -27,10 +27,13 @@ public sealed class RolloutExplainer : IExplainer
     public string Name => "rollout";
 
     /// <inheritdoc/>
+    public TraceOptions TraceNeeds => new() { LanguageAttentions = true, VisionAttentions = _vision };
+
+    /// <inheritdoc/>
     public Explanation Explain(ExplainRequest request)
     {
         var context = new ExplainContext(request);
-        var trace = context.Trace(new TraceOptions { LanguageAttentions = true, VisionAttentions = _vision });
+        var trace = context.Trace(TraceNeeds);
         int sequence = trace.TokenIds.Length, heads = context.Model.Config.Text.NumHeads;
         float[]? visionRollout = _vision ? VisionRollout(trace, context) : null;
         var tokens = new List<TokenExplanation>();

@@ -2,6 +2,7 @@ using LvlmEval.Datasets;
 using LvlmEval.Explainers.Configuration;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Harness.Running;
+using LvlmEval.Imaging;
 
 namespace LvlmEval.Harness.Cli;
 
@@ -14,7 +15,7 @@ public static class CliErrors
     /// <summary>A run or command that failed after its input was accepted (or a regression found by compare).</summary>
     public const int Failed = 1;
 
-    /// <summary>Bad input: experiment file, flags, missing folders.</summary>
+    /// <summary>Bad input: experiment file, flags, missing folders, unreadable images or predictions files.</summary>
     public const int BadInput = 2;
 
     /// <summary>Runs <paramref name="body"/>, printing any error on one line to stderr and mapping it to an exit code.</summary>
@@ -25,7 +26,8 @@ public static class CliErrors
             return body();
         }
         catch (Exception e) when (e is ExperimentConfigException or RunFolderException or ParameterException or ArgumentException
-                                      or DatasetLayoutException or FileNotFoundException or DirectoryNotFoundException)
+                                      or DatasetLayoutException or FileNotFoundException or DirectoryNotFoundException
+                                      or ImageDecodeException or PredictionsFileException)
         {
             error.WriteLine("error: " + e.Message);
             return BadInput;

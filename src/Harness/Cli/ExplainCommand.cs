@@ -61,12 +61,14 @@ public static class ExplainCommand
     public static JsonObject Explain(string modelDir, string imagePath, string prompt, PromptTemplate template, int maxNewTokens,
         IReadOnlyList<IExplainer> explainers, string outDir)
     {
+        var image = RgbImage.Load(imagePath);
         var model = LlavaModel.Load(modelDir);
         foreach (var e in explainers) e.Validate(model);
-        var image = RgbImage.Load(imagePath);
         var prepared = model.Prepare(image, prompt, template);
         var generation = model.Generate(prepared, maxNewTokens);
         var answer = generation.TokenIds;
+        // One traced forward recording what every explainer reads also gives the answer's log-probs.
+        var traces = TraceCache.For(explainers);
         Directory.CreateDirectory(outDir);
         var json = new JsonObject
         {
@@ -80,7 +82,7 @@ public static class ExplainCommand
             ["answer"] = generation.Text,
             ["answer_token_ids"] = Ints(answer),
             ["answer_tokens"] = new JsonArray(answer.Select(id => (JsonNode)JsonValue.Create(model.Tokenizer?.Decode([id]) ?? "")!).ToArray()),
-            ["answer_log_probs"] = new JsonArray(AnswerLogProbs(model, prepared, answer).Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
+            ["answer_log_probs"] = new JsonArray(AnswerLogProbs(model, prepared, answer, traces).Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
             ["stopped_at_eos"] = generation.StoppedAtEos,
         };
         var results = new JsonObject();
@@ -88,25 +90,26 @@ public static class ExplainCommand
         {
             foreach (var explainer in explainers)
             {
-                var explanation = explainer.Explain(new ExplainRequest { Model = model, Prepared = prepared, AnswerIds = answer, Seed = 0 });
+                var explanation = explainer.Explain(new ExplainRequest { Model = model, Prepared = prepared, AnswerIds = answer, Seed = 0, Traces = traces });
                 var folder = Path.Combine(outDir, explainer.Name);
                 Directory.CreateDirectory(folder);
                 var tokens = new JsonArray();
                 foreach (var t in explanation.Tokens)
                 {
-                    HeatmapRenderer.Overlay(image, t.Map.Values, t.Map.GridHeight, t.Map.GridWidth, HeatmapStyle.Default)
-                        .Save(Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"token-{t.Index:D3}.png")));
+                    var png = string.Create(CultureInfo.InvariantCulture, $"{explainer.Name}/token-{t.Index:D3}.png");
+                    HeatmapRenderer.Overlay(image, t.Map.Values, t.Map.GridHeight, t.Map.GridWidth, HeatmapStyle.Default).Save(Path.Combine(outDir, png));
                     tokens.Add(new JsonObject
                     {
-                        ["index"] = t.Index, ["token_id"] = t.TokenId, ["token"] = model.Tokenizer?.Decode([t.TokenId]) ?? "", ["map"] = Grid(t.Map),
+                        ["index"] = t.Index, ["token_id"] = t.TokenId, ["token"] = model.Tokenizer?.Decode([t.TokenId]) ?? "", ["heatmap"] = png, ["map"] = Grid(t.Map),
                         ["text_relevance_sum"] = t.PositionRelevance is { } r ? JsonValue.Create((double)r.Sum()) : null,
                     });
                 }
                 var seq = explanation.SequenceMap;
-                HeatmapRenderer.Overlay(image, seq.Values, seq.GridHeight, seq.GridWidth, HeatmapStyle.Default).Save(Path.Combine(folder, "sequence.png"));
+                var sequencePng = $"{explainer.Name}/sequence.png";
+                HeatmapRenderer.Overlay(image, seq.Values, seq.GridHeight, seq.GridWidth, HeatmapStyle.Default).Save(Path.Combine(outDir, sequencePng));
                 results[explainer.Name] = new JsonObject
                 {
-                    ["tokens"] = tokens, ["sequence_map"] = Grid(seq),
+                    ["tokens"] = tokens, ["sequence_heatmap"] = sequencePng, ["sequence_map"] = Grid(seq),
                     ["cost"] = new JsonObject
                     {
                         ["forwards"] = explanation.Cost.Forwards, ["backwards"] = explanation.Cost.Backwards, ["wall_ms"] = explanation.Cost.WallTime.TotalMilliseconds,
@@ -119,11 +122,12 @@ public static class ExplainCommand
         return json;
     }
 
-    /// <summary>log p(answer token t | prompt, earlier answer tokens) for each t, from one teacher-forced forward.</summary>
-    public static double[] AnswerLogProbs(LlavaModel model, PreparedInput prepared, int[] answer)
+    /// <summary>log p(answer token t | prompt, earlier answer tokens) for each t, from one teacher-forced forward (shared through <paramref name="traces"/> when given).</summary>
+    public static double[] AnswerLogProbs(LlavaModel model, PreparedInput prepared, int[] answer, TraceCache? traces = null)
     {
         if (answer.Length == 0) return [];
-        var trace = model.Forward(prepared, answer, new TraceOptions { LogitsFrom = prepared.TokenIds.Length - 1 });
+        var options = new TraceOptions { LogitsFrom = prepared.TokenIds.Length - 1 };
+        var trace = traces is null ? model.Forward(prepared, answer, options) : traces.GetOrRun(options, o => model.Forward(prepared, answer, o));
         var logits = trace.Logits.Data;
         int vocab = logits.Length / (answer.Length + 1);
         var result = new double[answer.Length];

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LvlmEval.Datasets;
 using LvlmEval.Harness.Results;
@@ -23,7 +21,8 @@ public static class ScoreCommand
         var split = new Option<string?>("--split") { Description = "Split (the loader's default when absent).", HelpName = "S" };
         var predictions = new Option<string>("--predictions") { Description = "VQAv2 results JSON [{question_id, answer}], else JSONL {id, answer}.", Required = true, HelpName = "FILE" };
         var command = new Command("score", """
-            Score predictions from any system with the dataset's task metric; prints JSON {format, split, count, missing, overall, per_type}.
+            Score predictions from any system with the dataset's task metric; prints JSON {format, scorer, split, count, missing, unreadable,
+            overall, per_type, pair_accuracy (paired datasets such as MMVP)}. Scores are in [0, 1].
 
             Examples:
               lvlm-eval score --format vqav2 --root ~/data/vqav2 --split val2014 --predictions results.json
@@ -38,73 +37,82 @@ public static class ScoreCommand
         return command;
     }
 
-    /// <summary>Scores the predictions file against the dataset; samples without a prediction are counted as missing, not scored.</summary>
+    /// <summary>
+    /// Scores the predictions file against the dataset; samples without a prediction are counted as missing, not scored. A
+    /// prediction whose id is not a sample of the dataset split, or an id predicted twice, is an error naming its line.
+    /// </summary>
     public static JsonObject Score(string format, string root, string? split, string predictionsPath)
     {
-        if (!File.Exists(predictionsPath)) throw new FileNotFoundException($"predictions file '{predictionsPath}' does not exist");
         var loader = DatasetRegistry.Create(format);
         var scorer = TaskScorer.For(loader.Name);
-        var predictions = ReadPredictions(predictionsPath, loader.Name == "vqav2");
+        var predictions = Index(loader.Name == "vqav2" ? PredictionsFile.ReadVqaResults(predictionsPath) : PredictionsFile.ReadJsonLines(predictionsPath), predictionsPath);
         var options = new DatasetOptions { Root = root, Split = split };
-        var totals = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        var types = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
+        var pairs = new Dictionary<string, PairTally>(StringComparer.Ordinal);
         int missing = 0, count = 0, failed = 0;
         double sum = 0;
         foreach (var entry in DatasetReader.Read(loader, options))
         {
-            if (entry.Sample is not { } sample) { failed++; continue; }
-            if (!predictions.TryGetValue(sample.Id, out var answer)) { missing++; continue; }
-            double score = scorer.Score(answer, sample.Answers);
+            if (entry.Sample is not { } sample)
+            {
+                known.Add(entry.Error!.SampleId);
+                failed++;
+                continue;
+            }
+            known.Add(sample.Id);
+            var pair = sample.PairId is { } pairId ? pairs.TryGetValue(pairId, out var p) ? p : pairs[pairId] = new PairTally() : null;
+            if (!predictions.TryGetValue(sample.Id, out var prediction))
+            {
+                missing++;
+                if (pair is not null) pair.Complete = false;
+                continue;
+            }
+            double score = scorer.Score(prediction.Answer, sample.Answers);
             sum += score;
             count++;
             var type = sample.QuestionType ?? "(none)";
-            var (s, n) = totals.GetValueOrDefault(type);
-            totals[type] = (s + score, n + 1);
+            var (s, n) = types.GetValueOrDefault(type);
+            types[type] = (s + score, n + 1);
+            pair?.Scores.Add(score);
         }
-        var known = count + missing + failed;
+        string splitName = split ?? loader.DefaultSplit;
+        foreach (var prediction in predictions.Values.OrderBy(p => p.Line))
+            if (!known.Contains(prediction.Id))
+                throw new PredictionsFileException(predictionsPath, prediction.Line,
+                    $"id '{prediction.Id}' is not a sample of {loader.Name} split '{splitName}' ({known.Count} samples); check the ids and --split");
         if (count == 0)
-            throw new ArgumentException($"{predictionsPath}: none of its {predictions.Count} ids matches a sample of {format} ({known} samples); check the ids and --split");
-        return new JsonObject
+            throw new PredictionsFileException(predictionsPath, 1, $"none of its {predictions.Count} ids has a readable sample of {loader.Name} split '{splitName}'");
+        var result = new JsonObject
         {
-            ["format"] = loader.Name, ["scorer"] = scorer.Name, ["split"] = split ?? loader.DefaultSplit, ["count"] = count, ["missing"] = missing, ["unreadable"] = failed,
+            ["format"] = loader.Name, ["scorer"] = scorer.Name, ["split"] = splitName, ["count"] = count, ["missing"] = missing, ["unreadable"] = failed,
             ["overall"] = sum / count,
-            ["per_type"] = new JsonObject(totals.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            ["per_type"] = new JsonObject(types.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonObject { ["score"] = kv.Value.Sum / kv.Value.Count, ["count"] = kv.Value.Count }))),
         };
+        // Paired benchmarks (MMVP's official figure): a pair counts only when all its questions were predicted.
+        var complete = pairs.Where(kv => kv.Value.Complete && kv.Value.Scores.Count > 0).ToList();
+        if (complete.Count > 0)
+            result["pair_accuracy"] = new JsonObject
+            {
+                ["score"] = PairAccuracy.Compute(complete.SelectMany(kv => kv.Value.Scores.Select(v => ((string?)kv.Key, v)))),
+                ["pairs"] = complete.Count,
+            };
+        return result;
     }
 
-    private static Dictionary<string, string> ReadPredictions(string path, bool vqaResults)
+    private static Dictionary<string, Prediction> Index(IReadOnlyList<Prediction> predictions, string path)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (vqaResults)
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new FormatException($"{path}: VQAv2 results must be a JSON array of {{question_id, answer}}");
-            int i = 0;
-            foreach (var item in doc.RootElement.EnumerateArray())
-            {
-                if (!item.TryGetProperty("question_id", out var id) || !item.TryGetProperty("answer", out var answer))
-                    throw new FormatException($"{path}: item {i} lacks question_id or answer");
-                result[id.ValueKind == JsonValueKind.Number ? id.GetInt64().ToString(CultureInfo.InvariantCulture) : id.GetString()!] = answer.GetString() ?? "";
-                i++;
-            }
-            return result;
-        }
-        int line = 0;
-        foreach (var text in File.ReadLines(path))
-        {
-            line++;
-            if (text.Trim().Length == 0) continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(text);
-                var id = doc.RootElement.GetProperty("id");
-                result[id.ValueKind == JsonValueKind.Number ? id.GetRawText() : id.GetString()!] = doc.RootElement.GetProperty("answer").GetString() ?? "";
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                throw new FormatException($"{path}:{line}: expected a JSON object {{\"id\": …, \"answer\": \"…\"}} ({e.Message})");
-            }
-        }
+        var result = new Dictionary<string, Prediction>(StringComparer.Ordinal);
+        foreach (var p in predictions)
+            if (!result.TryAdd(p.Id, p))
+                throw new PredictionsFileException(path, p.Line, $"id '{p.Id}' is predicted twice (first on line {result[p.Id].Line})");
         return result;
+    }
+
+    private sealed class PairTally
+    {
+        public bool Complete { get; set; } = true;
+        public List<double> Scores { get; } = [];
     }
 }

@@ -1,4 +1,5 @@
 using LvlmEval.Harness.Results;
+using LvlmEval.Metrics.Statistics;
 
 namespace LvlmEval.Harness.Comparison;
 
@@ -36,13 +37,22 @@ public static class RunComparer
             double meanA = shared.Count > 0 ? shared.Average(id => sa[id]) : double.NaN;
             double meanB = shared.Count > 0 ? shared.Average(id => sb[id]) : double.NaN;
             double delta = diffs.Count > 0 ? diffs.Average() : double.NaN;
-            var (lo, hi) = diffs.Count > 0 && diffs.Any(d => d != 0) ? Bootstrap.MeanInterval(diffs, seed: seed) : (delta, delta);
+            var (lo, hi) = diffs.Count > 0 && diffs.Any(d => d != 0) ? Interval(diffs, seed) : (delta, delta);
             int onlyA = sa.Count - shared.Count, onlyB = sb.Count - shared.Count;
             bool significant = double.IsFinite(delta) && Math.Abs(delta) > tolerance && (lo > 0 || hi < 0 || lo == hi);
             changes.Add(new MetricChange(group.Model, group.Dataset, group.Explainer, group.Metric, shared.Count, onlyA, onlyB,
                 meanA, meanB, delta, lo, hi, significant || onlyA > 0));
         }
         return changes;
+    }
+
+    /// <summary>Resamples of the paired bootstrap of Δ.</summary>
+    public const int Resamples = 2000;
+
+    private static (double Lower, double Upper) Interval(List<double> diffs, int seed)
+    {
+        var ci = BootstrapInterval.OfMean(diffs, seed, Resamples);
+        return (ci.Lower, ci.Upper);
     }
 
     private readonly record struct Group(string Model, string Dataset, string Explainer, string Metric);

@@ -23,8 +23,11 @@ public sealed class RunResults
     /// <summary>The complete chunks read.</summary>
     public List<PartName> Chunks { get; } = [];
 
-    /// <summary>Reads every complete chunk of <paramref name="folder"/> (optionally one shard's only).</summary>
-    public static RunResults Read(RunFolder folder, Func<PartName, bool>? which = null)
+    /// <summary>
+    /// Reads every complete chunk of <paramref name="folder"/> (optionally one shard's only); with
+    /// <paramref name="samplesOnly"/> the scores, curves and maps tables are left unread (what a count of samples and errors needs).
+    /// </summary>
+    public static RunResults Read(RunFolder folder, Func<PartName, bool>? which = null, bool samplesOnly = false)
     {
         var results = new RunResults();
         foreach (var part in folder.CompleteChunks())
@@ -32,6 +35,7 @@ public sealed class RunResults
             if (which is not null && !which(part)) continue;
             results.Chunks.Add(part);
             results.Samples.AddRange(ParquetRecords.Read<SampleRecord>(folder.PartPath("samples", part)));
+            if (samplesOnly) continue;
             results.Scores.AddRange(ParquetRecords.Read<ScoreRecord>(folder.PartPath("scores", part)));
             results.Curves.AddRange(ParquetRecords.Read<CurveRecord>(folder.PartPath("curves", part)));
             results.Maps.AddRange(ParquetRecords.Read<MapRecord>(folder.PartPath("maps", part)));

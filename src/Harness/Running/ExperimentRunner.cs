@@ -13,7 +13,7 @@ namespace LvlmEval.Harness.Running;
 public sealed record RunSummary(string Folder, int SamplesDone, int SamplesSkipped, int Errors, RunTimings Timings);
 
 /// <summary>
-/// Runs an experiment: for each model × dataset (this shard's samples) × sample, generate once, run each explainer and
+/// Runs an experiment: for each model × dataset (this shard's samples) × sample, generate once, trace once, run each explainer and
 /// each metric; rows are flushed in chunks of part files so a killed run resumes where its last complete chunk ended.
 /// </summary>
 public static class ExperimentRunner
@@ -81,7 +81,7 @@ public static class ExperimentRunner
             Flush(writer, timings);
         });
 
-        var final = RunResults.Read(folder, ours);
+        var final = RunResults.Read(folder, ours, samplesOnly: true);
         manifest["finished_utc"] = Manifest.Utc(DateTime.UtcNow);
         manifest["samples_done"] = final.Samples.Count;
         manifest["errors"] = final.Errors.Count;

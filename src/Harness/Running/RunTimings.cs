@@ -9,6 +9,8 @@ public sealed class RunTimings
 {
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private readonly TimeSpan _modelAtStart = ModelClock.Elapsed;
+    private readonly TimeSpan _jitAtStart = System.Runtime.JitInfo.GetCompilationTime();
+    private readonly TimeSpan _gcAtStart = GC.GetTotalPauseDuration();
 
     /// <summary>Loading checkpoints (reading and converting weights).</summary>
     public TimeSpan ModelLoading { get; set; }
@@ -31,6 +33,12 @@ public sealed class RunTimings
     /// <summary>Model forwards and backwards so far.</summary>
     public TimeSpan Model => ModelClock.Elapsed - _modelAtStart;
 
+    /// <summary>Compiling methods to machine code (all threads), part of the overhead: a short run pays for it once.</summary>
+    public TimeSpan Jit => System.Runtime.JitInfo.GetCompilationTime() - _jitAtStart;
+
+    /// <summary>Garbage-collection pauses.</summary>
+    public TimeSpan GcPauses => GC.GetTotalPauseDuration() - _gcAtStart;
+
     /// <summary>Everything but model computation and checkpoint loading.</summary>
     public TimeSpan Overhead => Wall - Model - ModelLoading;
 
@@ -39,6 +47,7 @@ public sealed class RunTimings
     {
         ["wall_s"] = Round(Wall), ["model_s"] = Round(Model), ["model_loading_s"] = Round(ModelLoading), ["generation_s"] = Round(Generation),
         ["explainers_s"] = Round(Explaining), ["metrics_s"] = Round(Scoring), ["writing_s"] = Round(Writing),
+        ["jit_s"] = Round(Jit), ["gc_pause_s"] = Round(GcPauses),
         ["overhead_s"] = Round(Overhead), ["overhead_fraction"] = Wall > TimeSpan.Zero ? Math.Round(Overhead / Wall, 4) : 0,
     };
 

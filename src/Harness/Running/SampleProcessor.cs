@@ -11,7 +11,7 @@ namespace LvlmEval.Harness.Running;
 
 /// <summary>
 /// One (model, dataset, sample): load the image, generate once, score the answer, run the sample-level metrics, then each
-/// pending explainer and the metrics on its explanation. Every failure becomes an error row; nothing here ends a run.
+/// pending explainer (sharing one traced forward) and the metrics on its explanation. Every failure becomes an error row; nothing here ends a run.
 /// </summary>
 internal sealed class SampleProcessor(ExperimentConfig config, string runId, RunTimings timings)
 {
@@ -71,6 +71,8 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
                 LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format).Score(generation.Text, sample.Answers), reliance?.Value, generationTime.TotalMilliseconds);
         }
 
+        // Generate once, trace once: one traced forward recording what every pending explainer reads serves them all.
+        var traces = TraceCache.For(explainers.Select(e => e.Instance));
         foreach (var explainer in explainers)
         {
             Explanation explanation;
@@ -79,7 +81,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
             {
                 if (generation.TokenIds.Length == 0)
                     throw new InvalidOperationException("the model's answer is empty (end of sequence first); there is no token to explain");
-                explanation = explainer.Instance.Explain(new ExplainRequest { Model = model, Prepared = input.Prepared, AnswerIds = generation.TokenIds, Seed = seed });
+                explanation = explainer.Instance.Explain(new ExplainRequest { Model = model, Prepared = input.Prepared, AnswerIds = generation.TokenIds, Seed = seed, Traces = traces });
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -63,8 +63,12 @@ public sealed class DeletionInsertionMetric : IMetric
         int height = pixels.Dim(2), width = pixels.Dim(3);
         var image = Ops.Reshape(pixels, 3, height, width);
         var scorer = new LlavaPerturbationScorer(context.Model, prepared, context.AnswerIds, Score, BatchSize);
-        return Compute(image, Substrate.ImageFor(image, context.Model.ImageProcessor), map.Values, map.GridHeight, map.GridWidth, scorer);
+        // Every explainer of a sample shares its prepared pixels, so the substrate (a blur of the image) is made once per sample.
+        var substrate = _substrates.GetValue(prepared.Pixels, _ => Substrate.ImageFor(image, context.Model.ImageProcessor));
+        return Compute(image, substrate, map.Values, map.GridHeight, map.GridWidth, scorer);
     }
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> _substrates = new();
 
     /// <summary>The rows and curves for one image [3, H, W] and a patch map, with any scorer (hand-built models in tests).</summary>
     public MetricResult Compute(Tensor image, Tensor substrate, float[] map, int gridHeight, int gridWidth, IPerturbationScorer scorer)

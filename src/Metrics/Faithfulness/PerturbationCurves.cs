@@ -73,6 +73,8 @@ public sealed record PerturbationCurves(double[] Fractions, double[]? Deletion, 
         var x = pixels.Data;
         var s = substrate.Data;
         var scores = new double[images.Count];
+        var pixelRank = new int[plane];
+        for (int p = 0; p < plane; p++) pixelRank[p] = rank[unitOfPixel[p]];
         for (int start = 0; start < images.Count; start += scorer.BatchSize)
         {
             int count = Math.Min(scorer.BatchSize, images.Count - start);
@@ -81,12 +83,17 @@ public sealed record PerturbationCurves(double[] Fractions, double[]? Deletion, 
             {
                 var (keepPrefix, keep) = images[start + b];
                 var target = batch.AsSpan(b * size, size);
-                for (int p = 0; p < plane; p++)
+                // Start from the substrate and copy back the pixels that keep the original (one plane at a time).
+                for (int c = 0; c < channels; c++)
                 {
-                    int r = rank[unitOfPixel[p]];
-                    bool original = keepPrefix ? r < keep : r >= units - keep;
-                    var source = original ? x : s;
-                    for (int c = 0; c < channels; c++) target[c * plane + p] = source[c * plane + p];
+                    var from = x.Slice(c * plane, plane);
+                    var to = target.Slice(c * plane, plane);
+                    s.Slice(c * plane, plane).CopyTo(to);
+                    for (int p = 0; p < plane; p++)
+                    {
+                        int r = pixelRank[p];
+                        if (keepPrefix ? r < keep : r >= units - keep) to[p] = from[p];
+                    }
                 }
             }
             var result = scorer.Score(new Tensor(batch, count, channels, height, width));

@@ -56,4 +56,10 @@ public sealed class EvidenceGrid
 
     /// <summary>Number of evidence pixels.</summary>
     public int InsideCount { get; }
+
+    // Grown evidence per radius: one grid serves every map and metric of a sample (the projection is cached per sample).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool[]> _grown = new();
+
+    /// <summary>Evidence pixels grown by a disk of <paramref name="radius"/> pixels, computed once per radius; callers must not modify it.</summary>
+    internal bool[] Grown(int radius) => _grown.GetOrAdd(radius, r => LocalisationScores.Dilate(this, r));
 }

@@ -33,11 +33,13 @@ public sealed class IouMetric : LocalisationMetric
         var rows = new List<(string, double)>();
         if (AtMean) rows.Add(("iou_mean", LocalisationScores.IouAboveMean(heat, evidence)));
         double best = double.NegativeInfinity;
-        foreach (int k in TopPercent)
+        var fractions = new double[TopPercent.Length];
+        for (int i = 0; i < fractions.Length; i++) fractions[i] = TopPercent[i] / 100.0;
+        var ious = LocalisationScores.IouTopFractions(heat, evidence, fractions);
+        for (int i = 0; i < TopPercent.Length; i++)
         {
-            double iou = LocalisationScores.IouTopFraction(heat, evidence, k / 100.0);
-            rows.Add(("iou_top" + k.ToString(CultureInfo.InvariantCulture), iou));
-            best = Math.Max(best, iou);
+            rows.Add(("iou_top" + TopPercent[i].ToString(CultureInfo.InvariantCulture), ious[i]));
+            best = Math.Max(best, ious[i]);
         }
         if (TopPercent.Length > 0) rows.Add(("iou_top_best", best));
         return rows;

@@ -16,7 +16,7 @@ public static class LocalisationScores
     {
         Check(heat, evidence);
         if (tolerance < 0) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "Pointing-game tolerance must be ≥ 0 pixels.");
-        var target = tolerance == 0 ? evidence.Inside : Dilate(evidence, tolerance);
+        var target = tolerance == 0 ? evidence.Inside : evidence.Grown(tolerance);
         var valid = evidence.Valid;
         float best = float.NegativeInfinity;
         for (int i = 0; i < heat.Length; i++) if (valid[i] && heat[i] > best) best = heat[i];
@@ -74,32 +74,44 @@ public static class LocalisationScores
         double sum = 0;
         for (int i = 0; i < heat.Length; i++) if (evidence.Valid[i]) sum += heat[i];
         double mean = sum / evidence.ValidCount;
-        return Iou(heat, evidence, h => h > mean);
+        return Iou(heat, evidence, mean, inclusive: false);
     }
 
     /// <summary>
     /// Intersection over union of the top <paramref name="fraction"/> of valid pixels (⌈fraction · valid⌉ pixels; every
     /// pixel tied with the last one selected is selected too) with the evidence.
     /// </summary>
-    public static double IouTopFraction(ReadOnlySpan<float> heat, EvidenceGrid evidence, double fraction)
+    public static double IouTopFraction(ReadOnlySpan<float> heat, EvidenceGrid evidence, double fraction) =>
+        IouTopFractions(heat, evidence, [fraction])[0];
+
+    /// <summary><see cref="IouTopFraction"/> for each of <paramref name="fractions"/>, sorting the map once.</summary>
+    public static double[] IouTopFractions(ReadOnlySpan<float> heat, EvidenceGrid evidence, ReadOnlySpan<double> fractions)
     {
         Check(heat, evidence);
-        if (!(fraction > 0 && fraction <= 1)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "Top fraction must be in (0, 1].");
-        int count = Math.Max(1, (int)Math.Ceiling(fraction * evidence.ValidCount - 1e-9));
-        float threshold = KthLargest(heat, evidence.Valid, evidence.ValidCount, count);
-        return Iou(heat, evidence, h => h >= threshold);
+        foreach (double fraction in fractions)
+            if (!(fraction > 0 && fraction <= 1)) throw new ArgumentOutOfRangeException(nameof(fractions), fraction, "Top fraction must be in (0, 1].");
+        var sorted = SortedValid(heat, evidence.Valid, evidence.ValidCount);
+        var result = new double[fractions.Length];
+        for (int f = 0; f < fractions.Length; f++)
+        {
+            int count = Math.Max(1, (int)Math.Ceiling(fractions[f] * evidence.ValidCount - 1e-9));
+            result[f] = Iou(heat, evidence, sorted[evidence.ValidCount - count], inclusive: true);
+        }
+        return result;
     }
 
-    /// <summary>The predicted pixels (by <paramref name="selected"/>) intersected with and united to the evidence, over valid pixels.</summary>
-    private static double Iou(ReadOnlySpan<float> heat, EvidenceGrid evidence, Func<float, bool> selected)
+    /// <summary>The pixels above (or, <paramref name="inclusive"/>, at least at) <paramref name="threshold"/> intersected with and united to the evidence, over valid pixels.</summary>
+    private static double Iou(ReadOnlySpan<float> heat, EvidenceGrid evidence, double threshold, bool inclusive)
     {
         int intersection = 0, union = 0;
+        var valid = evidence.Valid;
+        var inside = evidence.Inside;
         for (int i = 0; i < heat.Length; i++)
         {
-            if (!evidence.Valid[i]) continue;
-            bool predicted = selected(heat[i]);
-            if (predicted && evidence.Inside[i]) intersection++;
-            if (predicted || evidence.Inside[i]) union++;
+            if (!valid[i]) continue;
+            bool predicted = inclusive ? heat[i] >= threshold : heat[i] > threshold;
+            if (predicted && inside[i]) intersection++;
+            if (predicted || inside[i]) union++;
         }
         return (double)intersection / union;
     }
@@ -135,16 +147,19 @@ public static class LocalisationScores
     }
 
     /// <summary>The <paramref name="k"/>-th largest value among valid pixels (1-based).</summary>
-    private static float KthLargest(ReadOnlySpan<float> heat, bool[] valid, int validCount, int k)
+    private static float KthLargest(ReadOnlySpan<float> heat, bool[] valid, int validCount, int k) => SortedValid(heat, valid, validCount)[validCount - k];
+
+    /// <summary>The valid pixels' values in ascending order.</summary>
+    private static float[] SortedValid(ReadOnlySpan<float> heat, bool[] valid, int validCount)
     {
         var values = new float[validCount];
         for (int i = 0, j = 0; i < heat.Length; i++) if (valid[i]) values[j++] = heat[i];
         Array.Sort(values);
-        return values[validCount - k];
+        return values;
     }
 
-    /// <summary>Evidence pixels grown by a disk of <paramref name="radius"/> pixels.</summary>
-    private static bool[] Dilate(EvidenceGrid evidence, int radius)
+    /// <summary>Evidence pixels grown by a disk of <paramref name="radius"/> pixels (use <see cref="EvidenceGrid.Grown"/>, which keeps the result).</summary>
+    internal static bool[] Dilate(EvidenceGrid evidence, int radius)
     {
         int width = evidence.Width, height = evidence.Height;
         var grown = new bool[width * height];

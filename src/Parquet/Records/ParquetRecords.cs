@@ -18,6 +18,8 @@ public static class ParquetRecords
         using var writer = ParquetFileWriter.Create(path, map.Schema, options);
         foreach (var kv in keyValueMetadata ?? new Dictionary<string, string>()) writer.KeyValueMetadata[kv.Key] = kv.Value;
         int capacity = Math.Min(options.RowGroupRows, 1 << 20);
+        // A small collection gets buffers of its own size, not a whole row group's (which would be zeroed for nothing).
+        if (rows.TryGetNonEnumeratedCount(out int known)) capacity = Math.Max(1, Math.Min(capacity, known));
         var buffers = map.Columns.Select(c => ColumnData.Allocate(c.Column, capacity)).ToArray();
         int filled = 0;
         foreach (var row in rows)
