@@ -41,7 +41,7 @@ public sealed class ExplainersBenchmark : IBenchmark
         var (shapes, shapesName) = ShapesModel();
         var shapesInput = ShapesInput(shapes);
         Console.WriteLine($"Shapes-size model: {shapesName}, {shapesInput.Prepared.TokenIds.Length} prompt tokens, answer of {shapesInput.Answer.Length} tokens");
-        Table(shapes, shapesInput.Prepared, shapesInput.Answer, rounds: 31);
+        Table(shapes, shapesInput.Prepared, shapesInput.Answer, rounds: 101);
         Batching(shapes, shapesInput.Prepared, shapesInput.Answer, [("occlusion", [("window", 1), ("stride", 1)]), ("rise", [("masks", 64)])],
             batch: 8, warmup: 1, repeats: 3);
     }
@@ -51,19 +51,20 @@ public sealed class ExplainersBenchmark : IBenchmark
     {
         var plainOptions = TraceOptions.Plain with { LogitsFrom = prepared.TokenIds.Length - 1 };
         void Plain() => model.Forward(prepared, answer, plainOptions);
-        Console.WriteLine($"medians of {rounds} rounds, each method alternating with a plain teacher-forced forward");
-        Console.WriteLine($"{"method",-26} {"s",9} {"plain s",9} {"fwd-eq",8} {"per token",10} {"bound",7} {"forwards",9} {"backwards",10}");
+        Console.WriteLine($"medians of {rounds} rounds, each method alternating with a plain teacher-forced forward (min/min: fastest run over fastest plain run)");
+        Console.WriteLine($"{"method",-26} {"s",9} {"plain s",9} {"fwd-eq",8} {"per token",10} {"bound",7} {"forwards",9} {"backwards",10} {"min/min",8}");
         foreach (var (method, parameters, bound, perToken) in Methods)
         {
             if (boundedOnly && (bound == 0 || (method == "logit-lens" && parameters.Length == 0))) continue;
             var explainer = ExplainerRegistry.Create(method, new ParameterSet(method, parameters.ToDictionary(p => p.Item1, p => p.Item2)));
             Explanation? last = null;
-            var (plain, seconds) = Timing.MedianSecondsInterleaved(Plain,
+            var (plainRuns, runs) = Timing.SecondsInterleaved(Plain,
                 () => last = explainer.Explain(new ExplainRequest { Model = model, Prepared = prepared, AnswerIds = answer }),
                 warmup: rounds > 1 ? 1 : 0, repeats: rounds);
+            double plain = plainRuns[rounds / 2], seconds = runs[rounds / 2];
             string label = method + (parameters.Length > 0 ? " (" + string.Join(", ", parameters.Select(p => $"{p.Item1}: {p.Item2}")) + ")" : "");
             double ratio = seconds / plain;
-            Console.WriteLine($"{label,-26} {seconds,9:F4} {plain,9:F4} {ratio,8:F2} {(perToken ? (ratio / answer.Length).ToString("F2") : ""),10} {(bound > 0 ? bound.ToString("F1") : "—"),7} {last!.Cost.Forwards,9} {last.Cost.Backwards,10}");
+            Console.WriteLine($"{label,-26} {seconds,9:F4} {plain,9:F4} {ratio,8:F2} {(perToken ? (ratio / answer.Length).ToString("F2") : ""),10} {(bound > 0 ? bound.ToString("F1") : "—"),7} {last!.Cost.Forwards,9} {last.Cost.Backwards,10} {runs[0] / plainRuns[0],8:F2}");
         }
     }
 
