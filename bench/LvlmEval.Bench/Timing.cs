@@ -23,6 +23,16 @@ public static class Timing
     /// <summary>Median seconds of two actions timed alternately, so machine noise hits both alike.</summary>
     public static (double A, double B) MedianSecondsInterleaved(Action a, Action b, int warmup = 2, int repeats = 7)
     {
+        var (ta, tb) = SecondsInterleaved(a, b, warmup, repeats);
+        return (ta[repeats / 2], tb[repeats / 2]);
+    }
+
+    /// <summary>
+    /// Every timing of two actions run alternately, each sorted ascending: the median for the usual figure, the minimum
+    /// for the least disturbed run of each (a steadier ratio of short actions on a shared machine).
+    /// </summary>
+    public static (double[] A, double[] B) SecondsInterleaved(Action a, Action b, int warmup = 2, int repeats = 7)
+    {
         for (int i = 0; i < warmup; i++) { a(); b(); }
         var ta = new double[repeats];
         var tb = new double[repeats];
@@ -37,7 +47,7 @@ public static class Timing
         }
         Array.Sort(ta);
         Array.Sort(tb);
-        return (ta[repeats / 2], tb[repeats / 2]);
+        return (ta, tb);
     }
 
     /// <summary>Threads used by both sides of a comparison: LVLM_BENCH_THREADS, else all cores.</summary>

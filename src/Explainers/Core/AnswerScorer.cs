@@ -33,10 +33,15 @@ internal static class AnswerScorer
         return result;
     }
 
-    /// <summary>log p of every answer token for the unperturbed image.</summary>
+    /// <summary>
+    /// log p of every answer token for the unperturbed image, from the request's shared plain trace when there is one
+    /// (so repeated perturbation runs on one sample forward the original image once).
+    /// </summary>
     public static float[] Original(ExplainContext context)
     {
-        var x = context.Prepared.Pixels;
-        return LogProbabilities(context, 1, 1, (_, destination) => x.Data.Slice(0, destination.Length).CopyTo(destination))[0];
+        var trace = context.Trace(TraceOptions.Plain);
+        var scores = new float[context.AnswerLength];
+        for (int t = 0; t < scores.Length; t++) scores[t] = context.AnswerTokenLogProbability(trace, t).Item();
+        return scores;
     }
 }

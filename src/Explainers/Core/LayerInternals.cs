@@ -1,6 +1,7 @@
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
 using LvlmEval.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace LvlmEval.Explainers.Core;
 
@@ -15,6 +16,7 @@ internal sealed class LayerInternals
     private readonly LlavaModel _model;
     private readonly Trace _trace;
     private readonly Dictionary<int, float[]> _values = [];
+    private readonly Dictionary<int, Tensor> _normed = [];
 
     public LayerInternals(LlavaModel model, Trace trace)
     {
@@ -52,8 +54,11 @@ internal sealed class LayerInternals
     }
 
     /// <summary>The residual stream entering layer <paramref name="layer"/> at <paramref name="position"/> (batch item 0), length D.</summary>
-    public float[] ResidualIn(int layer, int position) =>
-        _trace.LanguageHiddenStates[layer].Detach().Data.Slice(position * Hidden, Hidden).ToArray();
+    public float[] ResidualIn(int layer, int position) => Residual(layer, position).ToArray();
+
+    /// <summary>The residual stream entering layer <paramref name="layer"/> at <paramref name="position"/>, read in place.</summary>
+    public ReadOnlySpan<float> Residual(int layer, int position) =>
+        _trace.LanguageHiddenStates[layer].Detach().Data.Slice(position * Hidden, Hidden);
 
     /// <summary>Attention probabilities of layer <paramref name="layer"/>, head <paramref name="head"/>, query <paramref name="position"/>, keys 0 … position.</summary>
     public ReadOnlySpan<float> AttentionRow(int layer, int head, int position) =>
@@ -63,39 +68,66 @@ internal sealed class LayerInternals
     public ReadOnlySpan<float> Value(int layer, int head, int key) =>
         Values(layer).AsSpan((KeyValueHead(head) * Sequence + key) * HeadDim, HeadDim);
 
-    /// <summary>
-    /// Each head's output at <paramref name="position"/>, W_O^h Σ_j α_hj v_j, as [H, D] (the output bias, shared by all
-    /// heads, is left out).
-    /// </summary>
-    public float[] HeadOutputs(int layer, int position)
+    /// <summary>The normalised input of layer <paramref name="layer"/> (batch item 0), [S, D] (computed once per layer).</summary>
+    private Tensor NormedInputs(int layer)
     {
+        if (_normed.TryGetValue(layer, out var cached)) return cached;
         using var off = Autograd.Disable();
-        var blocks = new float[Heads * Heads * HeadDim];
-        for (int h = 0; h < Heads; h++)
-        {
-            var row = AttentionRow(layer, h, position);
-            var context = blocks.AsSpan((h * Heads + h) * HeadDim, HeadDim);
-            for (int j = 0; j < row.Length; j++)
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(Value(layer, h, j), row[j], context, context);
-        }
-        var weight = _model.Language.Layers[layer].Attention.OutputProjection.Weight;
-        return Ops.Linear(new Tensor(blocks, Heads, Heads * HeadDim), weight).ToArray();
+        var input = Ops.Reshape(Ops.Narrow(_trace.LanguageHiddenStates[layer].Detach(), 0, 0, 1), Sequence, Hidden);
+        var normed = _model.Language.Layers[layer].InputNorm.Forward(input);
+        _normed[layer] = normed;
+        return normed;
     }
 
     /// <summary>
-    /// Per key j ≤ <paramref name="position"/>, head <paramref name="head"/>'s share α_j·v_j·W_O^h of its output, as [position + 1, D].
+    /// Each head's output W_O^h Σ_j α_hj v_j at each of <paramref name="positions"/>, as [positions × H, D] (row i·H + h;
+    /// the output bias, shared by all heads, is left out). Uses Σ_j α_j v_j = W_V (Σ_j α_j n_j) + b (an attention row sums
+    /// to one), so only the positions × H weighted inputs go through W_V, not every position's value vector: two small
+    /// products for the layer.
     /// </summary>
-    public float[] PositionOutputs(int layer, int head, int position)
+    public Tensor HeadOutputs(int layer, IReadOnlyList<int> positions)
     {
         using var off = Autograd.Disable();
-        int keys = position + 1;
-        var scaled = new float[keys * HeadDim];
-        var row = AttentionRow(layer, head, position);
-        for (int j = 0; j < keys; j++)
-            System.Numerics.Tensors.TensorPrimitives.Multiply(Value(layer, head, j), row[j], scaled.AsSpan(j * HeadDim, HeadDim));
-        var weight = _model.Language.Layers[layer].Attention.OutputProjection.Weight;
-        var block = Ops.Narrow(Ops.Transpose(weight, 0, 1), 0, head * HeadDim, HeadDim);
-        return Ops.MatMul(new Tensor(scaled, keys, HeadDim), block).ToArray();
+        var attention = _model.Language.Layers[layer].Attention;
+        var normed = NormedInputs(layer).Data;
+        int count = positions.Count * Heads, width = Heads * HeadDim, groups = KeyValueHeads * HeadDim;
+        var weighted = new float[count * Hidden];
+        for (int i = 0; i < positions.Count; i++)
+        for (int h = 0; h < Heads; h++)
+        {
+            var row = AttentionRow(layer, h, positions[i]);
+            var sum = weighted.AsSpan((i * Heads + h) * Hidden, Hidden);
+            for (int j = 0; j < row.Length; j++) TensorPrimitives.MultiplyAdd(normed.Slice(j * Hidden, Hidden), row[j], sum, sum);
+        }
+        var projection = attention.ValueProjection;
+        var contexts = Ops.Linear(new Tensor(weighted, count, Hidden), projection.Weight, projection.Bias).Data;
+        // Block-diagonal rows: head h's context in its own slice, so one product with W_O gives every head's output.
+        var blocks = new float[count * width];
+        for (int r = 0; r < count; r++)
+        {
+            int h = r % Heads;
+            contexts.Slice(r * groups + KeyValueHead(h) * HeadDim, HeadDim).CopyTo(blocks.AsSpan(r * width + h * HeadDim, HeadDim));
+        }
+        return Ops.Linear(new Tensor(blocks, count, width), attention.OutputProjection.Weight);
+    }
+
+    /// <summary>
+    /// Head <paramref name="head"/>'s projection of the value vectors of keys 0 … keys − 1, v_j·W_O^h, as [keys, D]: key
+    /// j's share of the head's output at any query is its attention weight times row j.
+    /// </summary>
+    public Tensor ValueOutputs(int layer, int head, int keys)
+    {
+        using var off = Autograd.Disable();
+        var attention = _model.Language.Layers[layer].Attention;
+        var projection = attention.ValueProjection;
+        int group = KeyValueHead(head) * HeadDim, width = Heads * HeadDim;
+        var values = Ops.Linear(Ops.Narrow(NormedInputs(layer), 0, 0, keys), Ops.Narrow(projection.Weight, 0, group, HeadDim),
+            projection.Bias is { } bias ? Ops.Narrow(bias, 0, group, HeadDim) : null);
+        // Head h's columns of W_O [D, H·head_dim] as a [D, head_dim] weight.
+        var output = attention.OutputProjection.Weight.Data;
+        var columns = new float[Hidden * HeadDim];
+        for (int o = 0; o < Hidden; o++) output.Slice(o * width + head * HeadDim, HeadDim).CopyTo(columns.AsSpan(o * HeadDim, HeadDim));
+        return Ops.Linear(values, new Tensor(columns, Hidden, HeadDim));
     }
 
     /// <summary>

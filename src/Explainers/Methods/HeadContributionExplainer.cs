@@ -2,6 +2,7 @@ using LvlmEval.Explainers.Configuration;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace LvlmEval.Explainers.Methods;
 
@@ -51,52 +52,95 @@ public sealed class HeadContributionExplainer : IExplainer
         var fixedHead = Resolve(context.Model);
         var trace = context.Trace(TraceNeeds);
         var internals = new LayerInternals(context.Model, trace);
-        int heads = internals.Heads, d = internals.Hidden;
-        var tokens = new List<TokenExplanation>();
-        for (int t = 0; t < context.AnswerLength; t++)
+        int answer = context.AnswerLength;
+        var positions = new int[answer];
+        for (int t = 0; t < answer; t++) positions[t] = context.PredictingPosition(t);
+        var chosen = new (int Layer, int Head)[answer];
+        if (fixedHead is { } head) Array.Fill(chosen, head);
+        else
         {
-            int position = context.PredictingPosition(t), token = context.AnswerIds[t];
-            var importance = HeadImportance(context, internals, position, token);
-            var (bestLayer, bestHead) = fixedHead ?? ArgMax(importance, heads);
-
-            var residual = internals.ResidualIn(bestLayer, position);
-            var shares = internals.PositionOutputs(bestLayer, bestHead, position);
-            int keys = position + 1;
-            var rows = new float[(keys + 1) * d];
-            residual.CopyTo(rows, 0);
-            for (int j = 0; j < keys; j++)
-            {
-                var r = rows.AsSpan((j + 1) * d, d);
-                System.Numerics.Tensors.TensorPrimitives.Add(residual, shares.AsSpan(j * d, d), r);
-            }
-            var (_, logProbs) = LensScores.Evaluate(context.Model, rows, keys + 1, [token]);
-            var contributions = new float[keys];
-            for (int j = 0; j < keys; j++) contributions[j] = logProbs[j + 1] - logProbs[0];
-            tokens.Add(new TokenExplanation(t, token, context.Map(context.PatchValues(contributions)), contributions));
+            var importance = HeadImportance(context, internals, positions, context.AnswerIds);
+            for (int t = 0; t < answer; t++) chosen[t] = ArgMax(importance[t], internals.Heads);
         }
+        var contributions = PositionContributions(context, internals, positions, context.AnswerIds, chosen);
+        var tokens = new List<TokenExplanation>();
+        for (int t = 0; t < answer; t++)
+            tokens.Add(new TokenExplanation(t, context.AnswerIds[t], context.Map(context.PatchValues(contributions[t])), contributions[t]));
         return context.Finish(Name, tokens, MapMath.MeanMap(tokens));
     }
 
-    /// <summary>log p(w | x_l + o_{l,h}) − log p(w | x_l) for every layer and head, [L, H].</summary>
-    internal static float[] HeadImportance(ExplainContext context, LayerInternals internals, int position, int token)
+    /// <summary>
+    /// log p(w_t | x_l + o_{l,h}) − log p(w_t | x_l) for every layer and head at each query position, [positions][L·H]:
+    /// the L·(H + 1) residual vectors of every position go through the output head in one batch.
+    /// </summary>
+    internal static float[][] HeadImportance(ExplainContext context, LayerInternals internals, int[] positions, int[] tokens)
     {
         int layers = context.Model.Language.NumLayers, heads = internals.Heads, d = internals.Hidden;
-        var rows = new float[layers * (heads + 1) * d];
+        int perToken = layers * (heads + 1);
+        var rows = new float[positions.Length * perToken * d];
+        var rowTokens = new int[positions.Length * perToken];
         for (int l = 0; l < layers; l++)
         {
-            var residual = internals.ResidualIn(l, position);
-            var outputs = internals.HeadOutputs(l, position);
-            int baseRow = l * (heads + 1);
-            residual.CopyTo(rows, baseRow * d);
-            for (int h = 0; h < heads; h++)
-                System.Numerics.Tensors.TensorPrimitives.Add(residual, outputs.AsSpan(h * d, d), rows.AsSpan((baseRow + 1 + h) * d, d));
+            var outputs = internals.HeadOutputs(l, positions).Data;
+            for (int t = 0; t < positions.Length; t++)
+            {
+                var residual = internals.Residual(l, positions[t]);
+                int baseRow = t * perToken + l * (heads + 1);
+                residual.CopyTo(rows.AsSpan(baseRow * d, d));
+                for (int h = 0; h < heads; h++)
+                    TensorPrimitives.Add(residual, outputs.Slice((t * heads + h) * d, d), rows.AsSpan((baseRow + 1 + h) * d, d));
+            }
         }
-        var (_, logProbs) = LensScores.Evaluate(context.Model, rows, layers * (heads + 1), [token]);
-        var importance = new float[layers * heads];
-        for (int l = 0; l < layers; l++)
-        for (int h = 0; h < heads; h++)
-            importance[l * heads + h] = logProbs[l * (heads + 1) + 1 + h] - logProbs[l * (heads + 1)];
+        for (int t = 0; t < positions.Length; t++) rowTokens.AsSpan(t * perToken, perToken).Fill(tokens[t]);
+        var logProbs = LensScores.LogProbabilities(context.Model, rows, rowTokens);
+        var importance = new float[positions.Length][];
+        for (int t = 0; t < positions.Length; t++)
+        {
+            importance[t] = new float[layers * heads];
+            for (int l = 0; l < layers; l++)
+            {
+                int baseRow = t * perToken + l * (heads + 1);
+                for (int h = 0; h < heads; h++) importance[t][l * heads + h] = logProbs[baseRow + 1 + h] - logProbs[baseRow];
+            }
+        }
         return importance;
+    }
+
+    /// <summary>
+    /// log p(w_t | x_l + α_j v_j W_O^h) − log p(w_t | x_l) for keys j ≤ p_t with (l, h) = <paramref name="chosen"/>[t], [positions][p_t + 1]:
+    /// v_j W_O^h once per distinct head, and all positions' residual vectors through the output head in one batch.
+    /// </summary>
+    internal static float[][] PositionContributions(ExplainContext context, LayerInternals internals, int[] positions, int[] tokens, (int Layer, int Head)[] chosen)
+    {
+        int d = internals.Hidden;
+        var firstRow = new int[positions.Length + 1];
+        for (int t = 0; t < positions.Length; t++) firstRow[t + 1] = firstRow[t] + positions[t] + 2;
+        var rows = new float[firstRow[^1] * d];
+        var rowTokens = new int[firstRow[^1]];
+        foreach (var (layer, head) in chosen.Distinct())
+        {
+            int keys = 0;
+            for (int t = 0; t < positions.Length; t++) if (chosen[t] == (layer, head)) keys = Math.Max(keys, positions[t] + 1);
+            var shares = internals.ValueOutputs(layer, head, keys).Data;
+            for (int t = 0; t < positions.Length; t++)
+            {
+                if (chosen[t] != (layer, head)) continue;
+                var residual = internals.Residual(layer, positions[t]);
+                var weights = internals.AttentionRow(layer, head, positions[t]);
+                residual.CopyTo(rows.AsSpan(firstRow[t] * d, d));
+                for (int j = 0; j < weights.Length; j++)
+                    TensorPrimitives.MultiplyAdd(shares.Slice(j * d, d), weights[j], residual, rows.AsSpan((firstRow[t] + 1 + j) * d, d));
+                rowTokens.AsSpan(firstRow[t], positions[t] + 2).Fill(tokens[t]);
+            }
+        }
+        var logProbs = LensScores.LogProbabilities(context.Model, rows, rowTokens);
+        var contributions = new float[positions.Length][];
+        for (int t = 0; t < positions.Length; t++)
+        {
+            contributions[t] = new float[positions[t] + 1];
+            for (int j = 0; j <= positions[t]; j++) contributions[t][j] = logProbs[firstRow[t] + 1 + j] - logProbs[firstRow[t]];
+        }
+        return contributions;
     }
 
     internal static (int Layer, int Head) ArgMax(float[] importance, int heads)

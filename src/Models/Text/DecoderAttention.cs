@@ -39,6 +39,9 @@ public sealed class DecoderAttention
     /// <summary>The output projection W_O [D, H·head_dim]; head h owns columns h·head_dim … (h+1)·head_dim − 1.</summary>
     public LinearLayer OutputProjection => _o;
 
+    /// <summary>The value projection W_V [KV·head_dim, D] (biased in Qwen2); key/value head g owns rows g·head_dim … (g+1)·head_dim − 1.</summary>
+    public LinearLayer ValueProjection => _v;
+
     /// <summary>Value vectors [B, KV, S, head_dim] of the already normalised layer input <paramref name="normed"/> [B, S, D].</summary>
     public Tensor Values(Tensor normed) => AttentionHeads.Split(_v.Forward(normed), _kvHeads, _headDim);
 

@@ -68,11 +68,10 @@ public sealed class ExplainerOracleTests
         var context = new ExplainContext(fx.Request());
         var trace = context.Trace(new TraceOptions { LanguageAttentions = true, LanguageHiddenStates = true });
         var internals = new LayerInternals(fx.Model, trace);
+        var positions = Enumerable.Range(0, fx.AnswerIds.Length).Select(context.PredictingPosition).ToArray();
+        var importance = HeadContributionExplainer.HeadImportance(context, internals, positions, fx.AnswerIds);
         for (int t = 0; t < fx.AnswerIds.Length; t++)
-        {
-            var importance = HeadContributionExplainer.HeadImportance(context, internals, context.PredictingPosition(t), fx.AnswerIds[t]);
-            TensorAssert.Close(importance, reference.Read($"hc_importance_{t}"), Tolerance, $"head importance, token {t}");
-        }
+            TensorAssert.Close(importance[t], reference.Read($"hc_importance_{t}"), Tolerance, $"head importance, token {t}");
     }
 
     private static LlavaReference RunOracle(ExplainerFixture fx, int lastLayers, int steps, string baseline, params string[] methods)
