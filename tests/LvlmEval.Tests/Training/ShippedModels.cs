@@ -8,6 +8,9 @@ public static class ShippedModels
 {
     public const string Standard = "tiny-llava-shapes";
 
+    /// <summary>The variant trained with half its images blanked and a stronger star-colour prior.</summary>
+    public const string Blind = "tiny-llava-shapes-blind";
+
     private static readonly Dictionary<string, LlavaModel> Loaded = [];
 
     /// <summary>The folder of a shipped model.</summary>

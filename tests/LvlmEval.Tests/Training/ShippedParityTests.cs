@@ -9,6 +9,7 @@ namespace LvlmEval.Tests.Training;
 public sealed class ShippedParityTests
 {
     [TestCase(ShippedModels.Standard)]
+    [TestCase(ShippedModels.Blind)]
     public void LogitsAndAnswersMatchTorch(string name)
     {
         using var dir = new TempDir("shipped-parity");

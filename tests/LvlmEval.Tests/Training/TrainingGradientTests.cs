@@ -57,9 +57,21 @@ public sealed class TrainingGradientTests
             var expected = new double[raw.Length / 8];
             Buffer.BlockCopy(raw, 0, expected, 0, raw.Length);
             Assert.That(tensor.Grad, Is.Not.Null, $"gradient of {name}");
-            TensorAssert.Close(tensor.Grad!.Data, expected, 1e-3, $"gradient of {name}");
+            // Attention is invariant to a key bias (it shifts every score of a query alike), so that gradient is zero up to
+            // rounding in both; compare it on the scale of the layer's other gradients instead of relative to itself.
+            if (name.EndsWith("k_proj.bias", StringComparison.Ordinal))
+                Assert.That(Norm(tensor.Grad!.Data), Is.LessThan(1e-4 * Norm(model.Parameters.First(p => p.Name == name.Replace("k_proj.bias", "q_proj.bias")).Tensor.Grad!.Data) + 1e-12), $"gradient of {name} is zero");
+            else
+                TensorAssert.Close(tensor.Grad!.Data, expected, 1e-3, $"gradient of {name}");
             compared++;
         }
         Assert.That(compared, Is.EqualTo(model.Parameters.Count));
+    }
+
+    private static double Norm(ReadOnlySpan<float> values)
+    {
+        double s = 0;
+        foreach (var v in values) s += (double)v * v;
+        return Math.Sqrt(s);
     }
 }
