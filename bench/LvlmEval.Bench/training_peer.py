@@ -12,7 +12,6 @@ import os
 import sys
 import time
 
-import numpy as np
 import torch
 
 
@@ -33,18 +32,12 @@ import llava_oracle as ref  # noqa: E402
 def main(model_dir, spec_path, threads, steps):
     torch.set_num_threads(threads)
     ref.set_dtype(torch.float32)
-    with open(os.path.join(model_dir, "config.json")) as f:
-        cfg = json.load(f)
-    with open(spec_path) as f:
-        spec = json.load(f)
-    tc = ref.text_defaults(cfg.get("text_config", {}), cfg)
-    vc = ref.vision_defaults(cfg.get("vision_config", {}))
-    W = ref.read_checkpoint(model_dir)
+    cfg, tc, vc, W, spec, pixels = ref.load_batch_spec(model_dir, spec_path)
     W = {k: v.float().requires_grad_(True) for k, v in W.items() if "post_layernorm" not in k}
     decayed = [t for t in W.values() if t.dim() >= 2]
     plain = [t for t in W.values() if t.dim() < 2]
     opt = torch.optim.AdamW([{"params": decayed, "weight_decay": spec["weight_decay"]}, {"params": plain, "weight_decay": 0.0}], lr=spec["lr"])
-    pixels = torch.from_numpy(np.fromfile(spec["pixels"], dtype="<f4").reshape(spec["pixels_shape"]))
+    pixels = torch.from_numpy(pixels)
     ids = torch.tensor(spec["input_ids"])
     targets = torch.tensor(spec["targets"])
     image_id = cfg["image_token_index"]

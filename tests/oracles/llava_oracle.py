@@ -322,6 +322,19 @@ def embed_merged(W, cfg, tc, ids, feats):
     return emb.masked_scatter(full_mask, feats)
 
 
+def load_batch_spec(model_dir, spec_path):
+    """A checkpoint folder and a training-batch spec (ReferenceBatchSpec): config, text/vision settings with
+    transformers' defaults, weights, the spec, and its pixels (float32, the spec's shape)."""
+    with open(os.path.join(model_dir, "config.json")) as f:
+        cfg = json.load(f)
+    with open(spec_path) as f:
+        spec = json.load(f)
+    tc = text_defaults(cfg.get("text_config", {}), cfg)
+    vc = vision_defaults(cfg.get("vision_config", {}))
+    pixels = np.fromfile(spec["pixels"], dtype="<f4").reshape(spec["pixels_shape"])
+    return cfg, tc, vc, read_checkpoint(model_dir), spec, pixels
+
+
 def write(path, t):
     t.detach().to(torch.float64).contiguous().numpy().astype("<f8").tofile(path)
 

@@ -19,16 +19,10 @@ import llava_oracle as ref  # noqa: E402
 
 
 def run(model_dir, spec_path, out_dir):
-    with open(os.path.join(model_dir, "config.json")) as f:
-        cfg = json.load(f)
-    with open(spec_path) as f:
-        spec = json.load(f)
-    tc = ref.text_defaults(cfg.get("text_config", {}), cfg)
-    vc = ref.vision_defaults(cfg.get("vision_config", {}))
-    W = ref.read_checkpoint(model_dir)
+    cfg, tc, vc, W, spec, pixels = ref.load_batch_spec(model_dir, spec_path)
     for t in W.values():
         t.requires_grad_(True)
-    pixels = torch.from_numpy(np.fromfile(spec["pixels"], dtype="<f4").astype(np.float64).reshape(spec["pixels_shape"]))
+    pixels = torch.from_numpy(pixels.astype(np.float64))
     feats, _ = ref.image_features(W, cfg, vc, pixels, ref.Recorder())
     ids = spec["input_ids"]
     x = torch.cat([ref.embed_merged(W, cfg, tc, item, feats[b:b + 1]) for b, item in enumerate(ids)], dim=0)

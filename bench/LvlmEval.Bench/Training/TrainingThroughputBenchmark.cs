@@ -37,19 +37,10 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
         var batch = examples.GroupBy(e => e.PromptIds.Length).First(g => g.Count() >= BatchSize).Take(BatchSize).ToList();
         var (ids, pixels, targets, from) = TinyLlavaTrainer.Assemble(model, batch);
 
-        var pixelsFile = Path.Combine(workPath, "pixels.f32");
-        var bytes = new byte[pixels.Length * 4];
-        Buffer.BlockCopy(pixels.ToArray(), 0, bytes, 0, bytes.Length);
-        File.WriteAllBytes(pixelsFile, bytes);
-        var spec = new JsonObject
-        {
-            ["input_ids"] = new JsonArray(ids.Select(i => (JsonNode)new JsonArray(i.Select(x => (JsonNode)x).ToArray())).ToArray()),
-            ["pixels"] = pixelsFile,
-            ["pixels_shape"] = new JsonArray(pixels.Shape.Select(x => (JsonNode)x).ToArray()),
-            ["logits_from"] = from,
-            ["targets"] = new JsonArray(targets.Select(x => (JsonNode)x).ToArray()),
-            ["lr"] = options.LearningRate, ["weight_decay"] = options.WeightDecay, ["max_norm"] = options.MaxGradientNorm,
-        };
+        var spec = ReferenceBatchSpec.Create(workPath, ids, pixels, targets, from);
+        spec["lr"] = options.LearningRate;
+        spec["weight_decay"] = options.WeightDecay;
+        spec["max_norm"] = options.MaxGradientNorm;
         var specFile = Path.Combine(workPath, "spec.json");
         File.WriteAllText(specFile, spec.ToJsonString());
 

@@ -31,18 +31,7 @@ public sealed class TrainingGradientTests
             loss.Backward();
         }
 
-        var pixelsFile = dir.File("pixels.f32");
-        var bytes = new byte[pixels.Length * 4];
-        Buffer.BlockCopy(pixels.ToArray(), 0, bytes, 0, bytes.Length);
-        File.WriteAllBytes(pixelsFile, bytes);
-        var spec = new JsonObject
-        {
-            ["input_ids"] = new JsonArray(ids.Select(i => (JsonNode)new JsonArray(i.Select(x => (JsonNode)x).ToArray())).ToArray()),
-            ["pixels"] = pixelsFile,
-            ["pixels_shape"] = new JsonArray(pixels.Shape.Select(x => (JsonNode)x).ToArray()),
-            ["logits_from"] = from,
-            ["targets"] = new JsonArray(targets.Select(x => (JsonNode)x).ToArray()),
-        };
+        var spec = ReferenceBatchSpec.Create(dir.Path, ids, pixels, targets, from);
         File.WriteAllText(dir.File("spec.json"), spec.ToJsonString());
         PythonOracle.Run("training_loss_oracle.py", "run", ShippedModels.Folder(ShippedModels.Standard), dir.File("spec.json"), dir.File("out"));
 
