@@ -11,11 +11,13 @@ public static class ModelCard
     /// <summary>Accuracy a shipped model should reach overall and on each question type.</summary>
     public const double OverallTarget = 0.9, TypeTarget = 0.8;
 
+    private static readonly SceneOptions Full = new();
+
     private static readonly string FullSplit = string.Create(CultureInfo.InvariantCulture,
-        $"{new SceneOptions().MinObjects}–{new SceneOptions().MaxObjects} objects, radius {new SceneOptions().MinRadiusFraction:0.###}–{new SceneOptions().MaxRadiusFraction:0.###} of the canvas");
+        $"{Full.MinObjects}–{Full.MaxObjects} objects in a {Full.GridCells}×{Full.GridCells} layout grid, radius {Full.ResolvedMinRadiusFraction:0.###}–{Full.ResolvedMaxRadiusFraction:0.###} of the {Full.RadiusReference}");
 
     private static string Describe(CurriculumStage stage) => string.Create(CultureInfo.InvariantCulture,
-        $"{stage.Steps} steps with up to {stage.MaxObjects} object{(stage.MaxObjects == 1 ? "" : "s")} of radius {stage.MinRadiusFraction:0.###}–{stage.MaxRadiusFraction:0.###}");
+        $"{stage.Steps} steps with up to {stage.MaxObjects} object{(stage.MaxObjects == 1 ? "" : "s")} of radius {stage.MinRadiusFraction:0.###}–{stage.MaxRadiusFraction:0.###} of the {Full.RadiusReference}{(stage.GridCells is { } g ? $" in a {g}×{g} grid" : "")}");
 
     /// <summary>Writes <c>{OutputDirectory}/README.md</c>.</summary>
     public static void Write(TrainingOptions options, TrainingResult result)
@@ -57,7 +59,7 @@ public static class ModelCard
             Line($"- curriculum: the first {options.CurriculumSteps} steps on easier train scenes ({string.Join("; ", options.Curriculum.Select(Describe))}), the rest on the full train split ({FullSplit})");
         Line($"- {options.Steps} AdamW steps of {options.BatchSize} questions (one forward per prompt length, gradients accumulated), peak learning rate {options.LearningRate:G3} with {options.WarmupSteps} warm-up steps and cosine decay to 10%, weight decay {options.WeightDecay:G3} on matrices, gradient norm clipped at {options.MaxGradientNorm:G3}");
         Line($"- loss: cross-entropy on the answer token and `</s>` only; initialisation seed {options.Seed}");
-        Line($"- wall time {result.WallTime.TotalMinutes:F1} min including data generation ({result.SamplesPerSecond:F1} training questions/s), final loss (mean of last 50 steps) {result.Losses.TakeLast(50).Average():F4}; {Environment.ProcessorCount} CPU cores");
+        Line($"- wall time {result.WallTime.TotalMinutes:F1} min including data generation ({result.SamplesPerSecond:F1} training questions/s), final loss (mean of last 50 steps) {result.Losses.TakeLast(50).Average():F4}; {Environment.ProcessorCount} CPU cores, {options.ResolvedWorkers} data-parallel worker(s)");
         Line();
         Line($"## Accuracy on the held-out Shapes test split");
         Line();

@@ -24,9 +24,10 @@ public static class TinyLlavaTrainer
         var clock = Stopwatch.StartNew();
         var folder = options.OutputDirectory;
         var initial = WriteInitialFolder(options);
-        var model = LlavaModel.Load(folder);
-        var parameters = model.Parameters.Select(p => p.Tensor).ToArray();
-        foreach (var p in parameters) p.RequiresGrad = true;
+        int workers = options.ResolvedWorkers;
+        var replicas = ModelReplicas.Load(folder, workers);
+        var model = replicas.Primary;
+        var parameters = replicas.Parameters;
 
         int mainSteps = options.Steps - options.CurriculumSteps;
         int scenes = options.TrainImages > 0 ? options.TrainImages
@@ -46,25 +47,35 @@ public static class TinyLlavaTrainer
             var stageExamples = TrainingExamples.Build(model, options, stageScenes, stage, k);
             stageEnd += stage.Steps;
             stages.Add((stageEnd, new BatchStream(stageExamples, options.BatchSize, unchecked(options.Seed * 31 + 6 + k))));
-            log?.Report($"curriculum stage {k + 1}: {stage.Steps} steps on {stageScenes} scenes of up to {stage.MaxObjects} objects, radius {stage.MinRadiusFraction:0.###}–{stage.MaxRadiusFraction:0.###} of the canvas");
+            log?.Report($"curriculum stage {k + 1}: {stage.Steps} steps on {stageScenes} scenes of up to {stage.MaxObjects} objects, radius {stage.MinRadiusFraction:0.###}–{stage.MaxRadiusFraction:0.###} of the {new LvlmEval.Datasets.Shapes.SceneOptions().RadiusReference}");
         }
         var losses = new float[options.Steps];
         var trainClock = Stopwatch.StartNew();
         long samples = 0;
-        for (int step = 0; step < options.Steps; step++)
+        // Workers each run whole forwards; threaded kernels inside them would only contend for the same cores.
+        int kernelThreads = ComputeThreads.Count;
+        if (workers > 1) ComputeThreads.Set(1);
+        try
         {
-            var batch = StageFor(stages, step)?.Next() ?? batches.Next();
-            float lr = LearningRate(options, step);
-            foreach (var o in optimizers) o.LearningRate = lr;
-            losses[step] = TrainStep(model, batch, parameters, optimizers, options.MaxGradientNorm);
-            samples += batch.Count;
-            if (progress is not null && (step % 10 == 9 || step == options.Steps - 1))
+            for (int step = 0; step < options.Steps; step++)
             {
-                var elapsed = trainClock.Elapsed;
-                double rate = samples / Math.Max(elapsed.TotalSeconds, 1e-9);
-                var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / (step + 1) * (options.Steps - step - 1));
-                progress.Report(new TrainingProgress(step + 1, options.Steps, Mean(losses.AsSpan(Math.Max(0, step - 9), Math.Min(step + 1, 10))), rate, elapsed, remaining));
+                var batch = StageFor(stages, step)?.Next() ?? batches.Next();
+                float lr = LearningRate(options, step);
+                foreach (var o in optimizers) o.LearningRate = lr;
+                losses[step] = replicas.TrainStep(batch, optimizers, options.MaxGradientNorm);
+                samples += batch.Count;
+                if (progress is not null && (step % 10 == 9 || step == options.Steps - 1))
+                {
+                    var elapsed = trainClock.Elapsed;
+                    double rate = samples / Math.Max(elapsed.TotalSeconds, 1e-9);
+                    var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / (step + 1) * (options.Steps - step - 1));
+                    progress.Report(new TrainingProgress(step + 1, options.Steps, Mean(losses.AsSpan(Math.Max(0, step - 9), Math.Min(step + 1, 10))), rate, elapsed, remaining));
+                }
             }
+        }
+        finally
+        {
+            if (workers > 1) ComputeThreads.Set(kernelThreads);
         }
         double samplesPerSecond = samples / trainClock.Elapsed.TotalSeconds;
         foreach (var p in parameters) { p.RequiresGrad = false; p.Grad = null; }
@@ -96,12 +107,22 @@ public static class TinyLlavaTrainer
     /// </summary>
     public static float TrainStep(LlavaModel model, IReadOnlyList<TrainingExample> batch, Tensor[] parameters, AdamW[] optimizers, float maxGradientNorm)
     {
+        double total = AccumulateGradients(model, batch, batch.Count);
+        ApplyGradients(parameters, optimizers, maxGradientNorm);
+        return (float)total;
+    }
+
+    /// <summary>
+    /// Forwards and backwards <paramref name="items"/> (part of a batch of <paramref name="batchSize"/>), one forward per
+    /// prompt length, each weighted by its share of the whole batch; returns this part's contribution to the batch loss.
+    /// </summary>
+    public static double AccumulateGradients(LlavaModel model, IReadOnlyList<TrainingExample> items, int batchSize)
+    {
         double total = 0;
-        foreach (var group in batch.GroupBy(e => e.PromptIds.Length).OrderBy(g => g.Key))
+        foreach (var group in items.GroupBy(e => e.PromptIds.Length).OrderBy(g => g.Key))
         {
-            var items = group.ToList();
-            var (ids, pixels, targets, from) = Assemble(model, items);
-            float share = (float)items.Count / batch.Count;
+            var (ids, pixels, targets, from) = Assemble(model, group.ToList());
+            float share = (float)ids.Length / batchSize;
             using (Autograd.Enable())
             {
                 var loss = Loss(model, ids, pixels, targets, from);
@@ -109,13 +130,18 @@ public static class TinyLlavaTrainer
                 Ops.Mul(loss, share).Backward();
             }
         }
+        return total;
+    }
+
+    /// <summary>Clips the accumulated gradients, steps the optimizers and clears the gradients.</summary>
+    public static void ApplyGradients(Tensor[] parameters, AdamW[] optimizers, float maxGradientNorm)
+    {
         if (maxGradientNorm > 0) GradientClipping.ClipGradNorm(parameters, maxGradientNorm);
         foreach (var o in optimizers)
         {
             o.Step();
             o.ZeroGrad();
         }
-        return (float)total;
     }
 
     /// <summary>Mean cross-entropy of the answer and end-of-sequence tokens (the prompt is context only).</summary>
@@ -131,7 +157,7 @@ public static class TinyLlavaTrainer
     /// </summary>
     public static (int[][] Ids, Tensor Pixels, int[] Targets, int LogitsFrom) Assemble(LlavaModel model, IReadOnlyList<TrainingExample> batch)
     {
-        int b = batch.Count, per = batch[0].Pixels.Length;
+        int b = batch.Count, size = model.Config.Vision.ImageSize, per = 3 * size * size;
         var ids = new int[b][];
         var pixels = new float[b * per];
         var targets = new int[b * 2];
@@ -140,11 +166,10 @@ public static class TinyLlavaTrainer
         {
             var e = batch[i];
             ids[i] = [.. e.PromptIds, e.AnswerId];
-            e.Pixels.CopyTo(pixels, i * per);
+            TrainingPixels.Of(model, e).CopyTo(pixels, i * per);
             targets[2 * i] = e.AnswerId;
             targets[2 * i + 1] = eos;
         }
-        int size = model.Config.Vision.ImageSize;
         return (ids, new Tensor(pixels, b, 3, size, size), targets, batch[0].PromptIds.Length - 1);
     }
 

@@ -5,8 +5,16 @@ using LvlmEval.Tensors;
 
 namespace LvlmEval.Training;
 
-/// <summary>One training question: prompt ids exactly as inference prepares them (image run expanded), the answer token, and its image.</summary>
-public sealed record TrainingExample(int[] PromptIds, int AnswerId, float[] Pixels, string Type);
+/// <summary>
+/// One training question: prompt ids exactly as inference prepares them (image run expanded), the answer token, and the
+/// scene it asks about, or null when its image is blanked. Pixels are rendered per batch (<see cref="TrainingPixels"/>),
+/// so a long run does not hold every scene's pixels in memory.
+/// </summary>
+public sealed record TrainingExample(int[] PromptIds, int AnswerId, Scene? Scene, string Type)
+{
+    /// <summary>Whether the model sees a blank canvas instead of the scene.</summary>
+    public bool IsBlanked => Scene is null;
+}
 
 /// <summary>
 /// Shapes train-split questions turned into model inputs once: each scene rendered and preprocessed by the model's own
@@ -21,13 +29,13 @@ public static class TrainingExamples
     /// </summary>
     public static List<TrainingExample> Build(LlavaModel model, TrainingOptions options, int scenes, CurriculumStage? stage = null, int stageIndex = 0)
     {
-        var processor = model.ImageProcessor ?? throw new InvalidOperationException($"{model.Folder}: preprocessor_config.json is missing.");
         var tokenizer = model.Tokenizer ?? throw new InvalidOperationException($"{model.Folder}: tokenizer.json is missing.");
         var sceneOptions = new SceneOptions { StarYellowProbability = options.ResolvedStarYellowProbability };
         if (stage is not null)
             sceneOptions = sceneOptions with
             {
                 MaxObjects = stage.MaxObjects, MinRadiusFraction = stage.MinRadiusFraction, MaxRadiusFraction = stage.MaxRadiusFraction,
+                GridCells = stage.GridCells ?? sceneOptions.GridCells,
             };
         int seed = stage is null ? options.Seed : unchecked(options.Seed * 7 + 3 + stageIndex * 101);
         var settings = ShapesSettings.ForSplit("train", seed) with
@@ -38,8 +46,6 @@ public static class TrainingExamples
         var loader = new ShapesLoader();
         int size = model.Config.Vision.ImageSize;
         var placeholder = new Tensor(1, 3, size, size);
-        var blank = processor.Preprocess(BlankCanvas(size)).ToArray();
-        var pixelsOf = new Dictionary<Scene, float[]>(ReferenceEqualityComparer.Instance);
         // A stream separate from the generator's, so blanking does not change which scenes and questions are drawn.
         var blankRng = new Random(unchecked(options.Seed * 7919 + 17));
         var examples = new List<TrainingExample>(items.Count);
@@ -50,23 +56,11 @@ public static class TrainingExamples
             var answer = tokenizer.Encode(item.Question.Answer, addSpecialTokens: false);
             if (answer.Length != 1) throw new InvalidOperationException($"Answer '{item.Question.Answer}' is {answer.Length} tokens; the Shapes tokenizer must map each answer to one.");
             bool blanked = blankRng.NextDouble() < options.ResolvedBlankProbability;
-            if (!pixelsOf.TryGetValue(item.Scene, out var pixels))
-            {
-                pixels = processor.Preprocess(SceneRenderer.Render(item.Scene).Image).ToArray();
-                pixelsOf[item.Scene] = pixels;
-            }
-            examples.Add(new TrainingExample(ids, answer[0], blanked ? blank : pixels, item.Question.Type));
+            examples.Add(new TrainingExample(ids, answer[0], blanked ? null : item.Scene, item.Question.Type));
         }
         return examples;
     }
 
-    /// <summary>A uniform mid-grey canvas: an image with nothing to see.</summary>
-    public static RgbImage BlankCanvas(int size)
-    {
-        var image = new RgbImage(size, size);
-        image.Pixels.AsSpan().Fill(128);
-        return image;
-    }
 }
 
 /// <summary>An endless, seeded stream of batches: each pass over the examples is a fresh shuffle cut into batches.</summary>

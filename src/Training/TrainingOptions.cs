@@ -70,6 +70,12 @@ public sealed record TrainingOptions
     /// <summary>Seed of the held-out test split.</summary>
     public int EvaluationSeed { get; init; }
 
+    /// <summary>Data-parallel worker threads, each with its own copy of the model (null = one per core).</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>Effective worker count.</summary>
+    public int ResolvedWorkers => Workers ?? Tensors.ComputeThreads.Count;
+
     /// <summary>Model sizes.</summary>
     public TinyArchitecture Architecture { get; init; } = new();
 
@@ -94,6 +100,7 @@ public sealed record TrainingOptions
         if (!(LearningRate > 0)) throw new ArgumentException($"Learning rate must be positive, got {LearningRate}.");
         foreach (var stage in Curriculum) stage.Validate();
         if (CurriculumSteps >= Steps) throw new ArgumentException($"The curriculum's {CurriculumSteps} steps leave none of the {Steps} for the full train split.");
+        if (Workers is < 1) throw new ArgumentException($"Workers must be positive, got {Workers}.");
         if (QuestionsPerImage < 1) throw new ArgumentException($"Questions per image must be positive, got {QuestionsPerImage}.");
         if (ResolvedBlankProbability is < 0 or > 1) throw new ArgumentException($"Blank probability must be in [0, 1], got {ResolvedBlankProbability}.");
         if (ResolvedStarYellowProbability is < 0 or > 1) throw new ArgumentException($"Star prior must be in [0, 1], got {ResolvedStarYellowProbability}.");

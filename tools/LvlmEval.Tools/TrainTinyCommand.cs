@@ -8,7 +8,7 @@ public static class TrainTinyCommand
 {
     public const string Usage = "train-tiny [--out DIR] [--seed N] [--variant standard|blank-image] [--steps N] [--batch N] [--lr X] [--warmup N] "
         + "[--blank P] [--star-yellow P] [--eval-images N] [--eval-seed N] [--compare DIR] "
-        + "[--curriculum STEPS:OBJECTS:MIN_R:MAX_R,...] [--image-size N] [--patch-size N] [--vision-layers N] [--text-layers N]";
+        + "[--curriculum STEPS:OBJECTS:MIN_R:MAX_R,...] [--image-size N] [--patch-size N] [--vision-layers N] [--text-layers N] [--workers N]";
 
     /// <summary>Parses the arguments after "train-tiny", trains, prints progress and the accuracy; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output)
@@ -65,6 +65,7 @@ public static class TrainTinyCommand
                 "--curriculum" => options with { Curriculum = CurriculumStage.ParseList(Next()) },
                 "--vision-layers" => options with { Architecture = options.Architecture with { VisionLayers = Int() } },
                 "--text-layers" => options with { Architecture = options.Architecture with { TextLayers = Int() } },
+                "--workers" => options with { Workers = Int() },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}"),
             };
         }

@@ -5,7 +5,8 @@ namespace LvlmEval.Datasets.Shapes;
 /// <summary>
 /// The synthetic Shapes benchmark under the common loader interface. Nothing is read from disk; settings:
 /// <c>seed</c> (generator, default 0), <c>images</c>, <c>questions_per_image</c>, <c>pair_every</c>,
-/// <c>star_yellow</c> (prior strength), <c>instruction</c>.
+/// <c>star_yellow</c> (prior strength), <c>layout</c> (<c>grid</c> or <c>free</c>), <c>grid</c> (cells per side),
+/// <c>instruction</c>.
 /// </summary>
 public sealed class ShapesLoader : IDatasetLoader
 {
@@ -26,9 +27,7 @@ public sealed class ShapesLoader : IDatasetLoader
             Images = Int(options, "images", settings.Images),
             QuestionsPerImage = Int(options, "questions_per_image", settings.QuestionsPerImage),
             PairEvery = Int(options, "pair_every", settings.PairEvery),
-            Scenes = options.Settings.TryGetValue("star_yellow", out var p)
-                ? settings.Scenes with { StarYellowProbability = double.Parse(p, CultureInfo.InvariantCulture) }
-                : settings.Scenes,
+            Scenes = SceneSettings(options, settings.Scenes),
         };
         string instruction = options.Setting("instruction", DefaultInstruction);
         return ShapesDataset.Generate(split, settings).Select(item => new PendingSample(item.Id, () => ToSample(item, split, instruction))).ToList();
@@ -51,6 +50,29 @@ public sealed class ShapesLoader : IDatasetLoader
             QuestionType = item.Question.Type,
             Metadata = new Dictionary<string, string> { ["scene"] = ShapesDataset.Describe(item.Scene), ["background"] = item.Scene.Background.ToString().ToLowerInvariant() },
         };
+    }
+
+    private static SceneOptions SceneSettings(DatasetOptions options, SceneOptions scenes)
+    {
+        if (options.Settings.TryGetValue("star_yellow", out var p))
+            scenes = scenes with
+            {
+                StarYellowProbability = double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 0 and <= 1
+                    ? x : throw new ArgumentException($"shapes: setting 'star_yellow' must be a probability in [0, 1], got '{p}'."),
+            };
+        if (options.Settings.TryGetValue("layout", out var layout))
+            scenes = scenes with
+            {
+                Layout = layout switch
+                {
+                    "grid" => SceneLayout.Grid,
+                    "free" => SceneLayout.Free,
+                    _ => throw new ArgumentException($"shapes: setting 'layout' is grid or free, got '{layout}'."),
+                },
+            };
+        int cells = Int(options, "grid", scenes.GridCells);
+        if (cells is < 2 or > 8) throw new ArgumentException($"shapes: setting 'grid' (cells per side) must be 2 to 8, got {cells}.");
+        return scenes with { GridCells = cells };
     }
 
     private static int Int(DatasetOptions options, string key, int fallback)

@@ -32,13 +32,13 @@ public sealed class ShapesTests
         Assert.That(longer.Take(a.Count).Select(s => s.Prompt), Is.EqualTo(a.Select(s => s.Prompt)));
     }
 
-    [TestCase(0)]
-    [TestCase(1)]
-    [TestCase(2)]
-    [TestCase(3)]
-    public void MasksAreExactlyThePixelsOfTheEvidenceObjects(int seed)
+    [TestCase(0, SceneLayout.Grid)]
+    [TestCase(1, SceneLayout.Grid)]
+    [TestCase(2, SceneLayout.Free)]
+    [TestCase(3, SceneLayout.Free)]
+    public void MasksAreExactlyThePixelsOfTheEvidenceObjects(int seed, SceneLayout layout)
     {
-        foreach (var item in ShapesDataset.Generate("val", new ShapesSettings { Seed = seed, Images = 40 }))
+        foreach (var item in ShapesDataset.Generate("val", new ShapesSettings { Seed = seed, Images = 40, Scenes = new() { Layout = layout } }))
         {
             var rendered = SceneRenderer.Render(item.Scene);
             var image = rendered.Image;
@@ -132,6 +132,50 @@ public sealed class ShapesTests
             var mask = a.Evidence!.ToMask(0, 0);
             Assert.That(changed, Is.EqualTo(mask.Area), $"pair {pair.Key}: only the recoloured object changes");
         }
+    }
+
+    [TestCase(3)]
+    [TestCase(4)]
+    public void GridLayoutDrawsEachObjectInsideItsOwnCell(int cells)
+    {
+        var options = new SceneOptions { GridCells = cells };
+        var rng = new Random(cells);
+        for (int i = 0; i < 200; i++)
+        {
+            var scene = SceneGenerator.Generate(rng, options);
+            var rendered = SceneRenderer.Render(scene);
+            double cellW = (double)scene.Width / cells, cellH = (double)scene.Height / cells;
+            var used = new HashSet<(int, int)>();
+            for (int k = 0; k < scene.Objects.Count; k++)
+            {
+                // The cell is read off the drawn pixels: every pixel of object k lies in one cell, and no two objects share one.
+                var pixels = Enumerable.Range(0, rendered.ObjectAt.Length).Where(p => rendered.ObjectAt[p] == k).ToList();
+                Assert.That(pixels, Is.Not.Empty, $"scene {i}: object {k} is drawn");
+                var cellsHit = pixels.Select(p => ((int)((p % scene.Width + 0.5) / cellW), (int)((p / scene.Width + 0.5) / cellH))).Distinct().ToList();
+                Assert.That(cellsHit, Has.Count.EqualTo(1), $"scene {i}: object {k} ({scene.Objects[k]}) stays in one cell of {scene.Width}×{scene.Height}");
+                Assert.That(used.Add(cellsHit[0]), Is.True, $"scene {i}: cell {cellsHit[0]} holds one object");
+                double radiusShare = scene.Objects[k].Radius / Math.Min(cellW, cellH);
+                Assert.That(radiusShare, Is.InRange(options.ResolvedMinRadiusFraction - 1e-9, options.ResolvedMaxRadiusFraction + 1e-9)
+                    .Or.EqualTo((Math.Min(cellW, cellH) / 2 - 1) / Math.Min(cellW, cellH)).Within(1e-9), $"scene {i}: radius share");
+            }
+        }
+    }
+
+    [TestCase("layout", "diagonal", "'layout' is grid or free")]
+    [TestCase("grid", "1", "'grid' (cells per side) must be 2 to 8")]
+    [TestCase("star_yellow", "1.5", "'star_yellow' must be a probability")]
+    public void BadSceneSettingsAreRefusedNamingTheSetting(string key, string value, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Load("test", 0, 5, new() { [key] = value }));
+        Assert.That(error!.Message, Does.Contain(message).And.Contain(value));
+    }
+
+    [Test]
+    public void FreeLayoutIsSelectableFromSettings()
+    {
+        var grid = Load("test", 5, 10);
+        var free = Load("test", 5, 10, new() { ["layout"] = "free" });
+        Assert.That(free.Select(s => s.Metadata["scene"]), Is.Not.EqualTo(grid.Select(s => s.Metadata["scene"])));
     }
 
     [Test]

@@ -62,7 +62,7 @@ public sealed class ShippedModelTests
         // much of its accuracy when the image is taken away; one answering from the wording loses none.
         var model = ShippedModels.Load(ShippedModels.Standard);
         var samples = new ShapesLoader().Index(new DatasetOptions { Root = "", Split = "test", Limit = 200 }).Select(p => p.Build()).ToList();
-        var blank = TrainingExamples.BlankCanvas(model.Config.Vision.ImageSize);
+        var blank = TrainingPixels.BlankCanvas(model.Config.Vision.ImageSize);
         int withImage = samples.Count(s => ShapesEvaluator.Answer(model, s) == s.Answers[0]);
         int withBlank = samples.Count(s => Answer(model, s, blank) == s.Answers[0]);
         TestContext.Out.WriteLine($"accuracy with scenes {withImage}/{samples.Count}, with blank canvases {withBlank}/{samples.Count}");

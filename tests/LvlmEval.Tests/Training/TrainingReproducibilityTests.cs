@@ -72,11 +72,11 @@ public sealed class TrainingReproducibilityTests
         TinyLlavaTrainer.WriteInitialFolder(options);
         var model = LlavaModel.Load(options.OutputDirectory);
         var examples = TrainingExamples.Build(model, options, scenes: 200);
-        var blank = model.ImageProcessor!.Preprocess(TrainingExamples.BlankCanvas(Small.ImageSize)).ToArray();
-        double share = examples.Count(e => e.Pixels.AsSpan().SequenceEqual(blank)) / (double)examples.Count;
+        var blank = model.ImageProcessor!.Preprocess(TrainingPixels.BlankCanvas(Small.ImageSize)).ToArray();
+        double share = examples.Count(e => TrainingPixels.Of(model, e).AsSpan().SequenceEqual(blank)) / (double)examples.Count;
         Assert.That(share, Is.InRange(0.42, 0.58), "share of blanked questions (0.5 requested)");
 
         var standard = TrainingExamples.Build(model, options with { Variant = TrainingVariant.Standard }, scenes: 200);
-        Assert.That(standard.Count(e => e.Pixels.AsSpan().SequenceEqual(blank)), Is.Zero);
+        Assert.That(standard.Count(e => TrainingPixels.Of(model, e).AsSpan().SequenceEqual(blank)), Is.Zero);
     }
 }
