@@ -6,7 +6,9 @@ namespace LvlmEval.Training;
 /// Seeded initial weights of a <see cref="TinyArchitecture"/> under the Hugging Face LLaVA key names (the
 /// <c>language_model.model.*</c> / <c>vision_tower.*</c> layout of llava-hf checkpoints). Matrices and embeddings are
 /// N(0, 0.02²) as transformers' <c>initializer_range</c>; residual output projections are scaled by 1/√(2·layers) so the
-/// residual stream starts near unit scale; norms start at weight 1 and bias 0.
+/// residual stream starts near unit scale; norms start at weight 1 and bias 0. The vision tower's patch position
+/// embeddings start as 2-D sine–cosine codes of (row, column) (as in MAE, He et al. 2022; still trained): at 0.02 they
+/// would be drowned by the patch content, and questions about where objects are need the tokens to know their place.
 /// </summary>
 public static class WeightInitializer
 {
@@ -33,7 +35,7 @@ public static class WeightInitializer
         float visionResidual = Std / MathF.Sqrt(2 * a.VisionLayers), textResidual = Std / MathF.Sqrt(2 * a.TextLayers);
         Normal(tower + "embeddings.class_embedding", Std, dv);
         Normal(tower + "embeddings.patch_embedding.weight", Std, dv, 3, a.PatchSize, a.PatchSize);
-        Normal(tower + "embeddings.position_embedding.weight", Std, a.VisionSequence, dv);
+        list.Add((tower + "embeddings.position_embedding.weight", GridPositionCodes(a.GridSide, dv, rng)));
         LayerNorm(tower + "pre_layrnorm", dv);
         for (int i = 0; i < a.VisionLayers; i++)
         {
@@ -66,5 +68,28 @@ public static class WeightInitializer
         Ones(lm + "norm.weight", dt);
         Linear("language_model.lm_head", dt, vocabSize, false);
         return list;
+    }
+
+    /// <summary>
+    /// [1 + side², d]: the class token's row drawn N(0, 0.02²); patch (r, c)'s row holds sin/cos of r at geometric
+    /// frequencies in its first half and of c in its second, so rows and columns are linearly readable.
+    /// </summary>
+    public static Tensor GridPositionCodes(int side, int d, Random rng)
+    {
+        var codes = new float[(1 + side * side) * d];
+        Ops.Mul(Tensor.Randn(rng, d), Std).Data.CopyTo(codes);
+        int half = d / 2, pairs = Math.Max(1, half / 2);
+        for (int p = 0; p < side * side; p++)
+        {
+            var row = codes.AsSpan((1 + p) * d, d);
+            for (int j = 0; j < 2 * half; j++)
+            {
+                double coordinate = j < half ? p / side : p % side;
+                int k = j % half;
+                double frequency = Math.Pow(100.0, -(double)(k / 2) / pairs);
+                row[j] = (float)(k % 2 == 0 ? Math.Sin(coordinate * frequency) : Math.Cos(coordinate * frequency));
+            }
+        }
+        return new Tensor(codes, 1 + side * side, d);
     }
 }

@@ -70,6 +70,19 @@ public sealed class ShippedModelTests
     }
 
     [Test]
+    public void StandardModelMeetsTheAccuracyTargetOnAnotherTestSeed()
+    {
+        // The card reports test seed 0; a split of another seed checks the figure is not a property of those scenes.
+        var accuracy = ShapesEvaluator.Evaluate(ShippedModels.Load(ShippedModels.Standard), "test", seed: 5, images: 300);
+        foreach (var t in accuracy.Types) TestContext.Out.WriteLine($"{t.Type}: {t.Correct}/{t.Total} = {t.Accuracy:P1}");
+        Assert.That(accuracy.Total, Is.GreaterThan(900));
+        Assert.That(accuracy.Overall, Is.GreaterThanOrEqualTo(ModelCard.OverallTarget), "overall accuracy");
+        // "position" is the one type below the per-type target (79.4% on the card's split); it is reported, not asserted.
+        foreach (var t in accuracy.Types.Where(t => t.Type != "position"))
+            Assert.That(t.Accuracy, Is.GreaterThanOrEqualTo(ModelCard.TypeTarget), $"{t.Type}: {t.Correct}/{t.Total}");
+    }
+
+    [Test]
     public void BlindVariantAnswersCounterPriorStarsWithThePriorMoreOften()
     {
         // Counter-prior questions from a test split of its own seed: a non-yellow star is asked about.
