@@ -57,6 +57,7 @@ public sealed class HarnessFixture
             settings:
               images: 12
               questions_per_image: 2
+              layout: free
         explainers:
           - name: test-gradient
             parameters:

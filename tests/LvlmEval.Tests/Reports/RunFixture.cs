@@ -25,7 +25,8 @@ internal static class RunFixture
     public static List<Sample> Write(string dir, int samplesPerModel = 8, int seed = 1, int shards = 2, string runId = "run-fixture",
         double explainerShift = 0, bool withMaps = true, string datasetFormat = "shapes", string datasetRoot = "")
     {
-        var settings = new Dictionary<string, string> { ["seed"] = "5", ["images"] = "6" };
+        // Free-layout scenes: the gallery counts below assume this fixture's mix of questions with and without evidence.
+        var settings = new Dictionary<string, string> { ["seed"] = "5", ["images"] = "6", ["layout"] = "free" };
         var dataset = DatasetReader.Read(new ShapesLoader(), new DatasetOptions { Root = "", Split = "test", Settings = settings })
             .Select(e => e.Sample!).Where(s => s is not null).Take(samplesPerModel).ToList();
         var rng = new Random(seed);
