@@ -52,7 +52,7 @@ public sealed class EndToEndTests
         // One samples row per (model, sample) the dataset reader selects, with the same references.
         var expectedSamples = DatasetReader.Read(DatasetRegistry.Create("shapes"), new DatasetOptions
         {
-            Root = "", Split = "test", Limit = limit, Settings = new Dictionary<string, string> { ["images"] = "12", ["questions_per_image"] = "2" },
+            Root = "", Split = "test", Limit = limit, Settings = new Dictionary<string, string> { ["images"] = "12", ["questions_per_image"] = "2", ["layout"] = "free" },
         }).Select(e => e.Sample!).ToDictionary(s => s.Id);
         var expectedKeys = new[] { "tiny-a", "tiny-b" }.SelectMany(m => expectedSamples.Keys.Select(id => $"{m}/{id}")).Order(StringComparer.Ordinal);
         Assert.That(rows.Select(r => $"{r[0]}/{r[1]}").Order(StringComparer.Ordinal), Is.EqualTo(expectedKeys));
