@@ -340,14 +340,8 @@ def write(path, t):
 
 
 def run(model_dir, spec_path, out_dir):
-    with open(os.path.join(model_dir, "config.json")) as f:
-        cfg = json.load(f)
-    with open(spec_path) as f:
-        spec = json.load(f)
-    tc = text_defaults(cfg.get("text_config", {}), cfg)
-    vc = vision_defaults(cfg.get("vision_config", {}))
-    W = read_checkpoint(model_dir)
-    pixels = torch.from_numpy(np.fromfile(spec["pixels"], dtype="<f4").astype(np.float64).reshape(spec["pixels_shape"]))
+    cfg, tc, vc, W, spec, pixels = load_batch_spec(model_dir, spec_path)
+    pixels = torch.from_numpy(pixels.astype(np.float64))
     target = spec.get("target")
     pixels.requires_grad_(target is not None)
 

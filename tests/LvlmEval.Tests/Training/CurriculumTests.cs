@@ -39,7 +39,7 @@ public sealed class CurriculumTests
     public void TrainingExamplesOfAStageComeFromItsOwnScenes()
     {
         using var dir = new TempDir("curriculum-examples");
-        var options = new TrainingOptions { OutputDirectory = dir.File("m"), Seed = 2, Architecture = new TinyArchitecture { ImageSize = 32, PatchSize = 8, VisionHidden = 32, VisionIntermediate = 64, VisionLayers = 1, VisionHeads = 2, TextHidden = 32, TextIntermediate = 64, TextLayers = 1, TextHeads = 2 } };
+        var options = new TrainingOptions { OutputDirectory = dir.File("m"), Seed = 2, Architecture = SmallArchitecture.Value };
         TinyLlavaTrainer.WriteInitialFolder(options);
         var model = LlavaModel.Load(options.OutputDirectory);
         var stage = new CurriculumStage(10, 1, 0.25, 0.45);

@@ -11,11 +11,7 @@ namespace LvlmEval.Tests.Training;
 /// </summary>
 public sealed class DataParallelTests
 {
-    private static readonly TinyArchitecture Small = new()
-    {
-        ImageSize = 32, PatchSize = 8, VisionHidden = 32, VisionIntermediate = 64, VisionLayers = 1, VisionHeads = 2,
-        TextHidden = 32, TextIntermediate = 64, TextLayers = 1, TextHeads = 2,
-    };
+    private static readonly TinyArchitecture Small = SmallArchitecture.Value;
 
     private static (TrainingOptions Options, List<TrainingExample> Examples) Setup(TempDir dir)
     {

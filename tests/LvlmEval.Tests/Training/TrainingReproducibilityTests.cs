@@ -7,11 +7,7 @@ namespace LvlmEval.Tests.Training;
 /// <summary>A short schedule (with a curriculum stage) on a small architecture: the same seed retrains to bit-identical weights and losses; another seed does not.</summary>
 public sealed class TrainingReproducibilityTests
 {
-    private static readonly TinyArchitecture Small = new()
-    {
-        ImageSize = 32, PatchSize = 8, VisionHidden = 32, VisionIntermediate = 64, VisionLayers = 1, VisionHeads = 2,
-        TextHidden = 32, TextIntermediate = 64, TextLayers = 1, TextHeads = 2,
-    };
+    private static readonly TinyArchitecture Small = SmallArchitecture.Value;
 
     private static TrainingResult Train(TempDir dir, string name, int seed, TrainingVariant variant = TrainingVariant.Standard) =>
         TinyLlavaTrainer.Train(new TrainingOptions
