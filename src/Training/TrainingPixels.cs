@@ -18,11 +18,15 @@ public static class TrainingPixels
         return image;
     }
 
-    /// <summary>Preprocessed pixels [3, size, size] of one question's image.</summary>
+    // The blank canvas is the same for every blanked question of a model: preprocessed once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<LlavaModel, float[]> Blanks = new();
+
+    /// <summary>Preprocessed pixels [3, size, size] of one question's image (the blank canvas's array is shared: read only).</summary>
     public static float[] Of(LlavaModel model, TrainingExample example)
     {
         var processor = model.ImageProcessor ?? throw new InvalidOperationException($"{model.Folder}: preprocessor_config.json is missing.");
-        var image = example.Scene is null ? BlankCanvas(model.Config.Vision.ImageSize) : SceneRenderer.Render(example.Scene).Image;
-        return processor.Preprocess(image).ToArray();
+        if (example.Scene is null)
+            return Blanks.GetValue(model, m => processor.Preprocess(BlankCanvas(m.Config.Vision.ImageSize)).ToArray());
+        return processor.Preprocess(SceneRenderer.Render(example.Scene).Image).ToArray();
     }
 }
