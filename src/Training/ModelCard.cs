@@ -57,6 +57,8 @@ public static class ModelCard
         Line($"- data: Shapes train split, seed {options.Seed}, {options.QuestionsPerImage} questions per scene, stars yellow with probability {options.ResolvedStarYellowProbability:0.##}, image blanked with probability {options.ResolvedBlankProbability:0.##}");
         if (options.Curriculum.Count > 0)
             Line($"- curriculum: the first {options.CurriculumSteps} steps on easier train scenes ({string.Join("; ", options.Curriculum.Select(Describe))}), the rest on the full train split ({FullSplit})");
+        if (options.TypeWeights.Count > 0)
+            Line($"- question type weights in the main stage: {string.Join(", ", options.TypeWeights.Select(w => $"{w.Type} ×{w.Weight}"))} (the extra questions from scenes of their own)");
         Line($"- {options.Steps} AdamW steps of {options.BatchSize} questions (one forward per prompt length, gradients accumulated), peak learning rate {options.LearningRate:G3} with {options.WarmupSteps} warm-up steps and cosine decay to 10%, weight decay {options.WeightDecay:G3} on matrices, gradient norm clipped at {options.MaxGradientNorm:G3}");
         Line($"- loss: cross-entropy on the answer token and `</s>` only; initialisation seed {options.Seed}");
         Line($"- wall time {result.WallTime.TotalMinutes:F1} min including data generation ({result.SamplesPerSecond:F1} training questions/s), final loss (mean of last 50 steps) {result.Losses.TakeLast(50).Average():F4}; {Environment.ProcessorCount} CPU cores, {options.ResolvedWorkers} data-parallel worker(s)");

@@ -34,6 +34,14 @@ public static class TinyLlavaTrainer
             : (int)Math.Ceiling((double)mainSteps * options.BatchSize / options.QuestionsPerImage);
         log?.Report($"generating {scenes} training scenes ({options.Variant}, blank {options.ResolvedBlankProbability:0.##}, stars yellow {options.ResolvedStarYellowProbability:0.##})");
         var examples = TrainingExamples.Build(model, options, scenes);
+        for (int k = 0; k < options.TypeWeights.Count; k++)
+        {
+            var (type, weight) = options.TypeWeights[k];
+            int extra = (weight - 1) * examples.Count(e => e.Type == type);
+            if (extra == 0) continue;
+            examples.AddRange(TrainingExamples.BuildExtra(model, options, type, extra, k));
+            log?.Report($"{extra} extra '{type}' questions from scenes of their own (weight {weight})");
+        }
         log?.Report($"{examples.Count} training questions ready in {clock.Elapsed.TotalSeconds:F1} s; {model.ParameterCount:N0} parameters");
 
         var optimizers = CreateOptimizers(parameters, options);

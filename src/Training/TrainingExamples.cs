@@ -29,7 +29,6 @@ public static class TrainingExamples
     /// </summary>
     public static List<TrainingExample> Build(LlavaModel model, TrainingOptions options, int scenes, CurriculumStage? stage = null, int stageIndex = 0)
     {
-        var tokenizer = model.Tokenizer ?? throw new InvalidOperationException($"{model.Folder}: tokenizer.json is missing.");
         var sceneOptions = new SceneOptions { StarYellowProbability = options.ResolvedStarYellowProbability };
         if (stage is not null)
             sceneOptions = sceneOptions with
@@ -42,12 +41,38 @@ public static class TrainingExamples
         {
             Images = scenes, QuestionsPerImage = options.QuestionsPerImage, Scenes = sceneOptions,
         };
-        var items = ShapesDataset.Generate("train", settings);
+        // A stream separate from the generator's, so blanking does not change which scenes and questions are drawn.
+        return ToExamples(model, options, ShapesDataset.Generate("train", settings), unchecked(options.Seed * 7919 + 17));
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> more main-stage questions of one <paramref name="type"/>, from train-split scenes of a
+    /// stream of their own (<paramref name="streamIndex"/>), so an up-weighted type is seen in fresh scenes.
+    /// </summary>
+    public static List<TrainingExample> BuildExtra(LlavaModel model, TrainingOptions options, string type, int count, int streamIndex)
+    {
+        var items = new List<ShapesItem>(count);
+        var sceneOptions = new SceneOptions { StarYellowProbability = options.ResolvedStarYellowProbability };
+        // Every type each scene supports is asked, then all but the wanted one dropped; chunks until there are enough.
+        for (int chunk = 0; items.Count < count; chunk++)
+        {
+            if (chunk == 1000) throw new InvalidOperationException($"Train scenes do not support '{type}' questions.");
+            var settings = ShapesSettings.ForSplit("train", unchecked(options.Seed * 13 + 11 + streamIndex * 101 + chunk * 7_907)) with
+            {
+                Images = Math.Max(count, 16), QuestionsPerImage = QuestionGenerator.Types.Count, Scenes = sceneOptions,
+            };
+            items.AddRange(ShapesDataset.Generate("train", settings).Where(i => i.Question.Type == type).Take(count - items.Count));
+        }
+        return ToExamples(model, options, items, unchecked(options.Seed * 7919 + 29 + streamIndex * 31));
+    }
+
+    private static List<TrainingExample> ToExamples(LlavaModel model, TrainingOptions options, List<ShapesItem> items, int blankSeed)
+    {
+        var tokenizer = model.Tokenizer ?? throw new InvalidOperationException($"{model.Folder}: tokenizer.json is missing.");
         var loader = new ShapesLoader();
         int size = model.Config.Vision.ImageSize;
         var placeholder = new Tensor(1, 3, size, size);
-        // A stream separate from the generator's, so blanking does not change which scenes and questions are drawn.
-        var blankRng = new Random(unchecked(options.Seed * 7919 + 17));
+        var blankRng = new Random(blankSeed);
         var examples = new List<TrainingExample>(items.Count);
         foreach (var item in items)
         {

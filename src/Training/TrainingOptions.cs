@@ -55,6 +55,9 @@ public sealed record TrainingOptions
     /// <summary>Steps spent in the curriculum's stages.</summary>
     public int CurriculumSteps => Curriculum.Sum(s => s.Steps);
 
+    /// <summary>Question types drawn more often in the main stage (after the curriculum), from extra scenes of their own.</summary>
+    public IReadOnlyList<QuestionTypeWeight> TypeWeights { get; init; } = [];
+
     /// <summary>Questions per training scene.</summary>
     public int QuestionsPerImage { get; init; } = 3;
 
@@ -99,6 +102,9 @@ public sealed record TrainingOptions
         if (BatchSize < 1) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
         if (!(LearningRate > 0)) throw new ArgumentException($"Learning rate must be positive, got {LearningRate}.");
         foreach (var stage in Curriculum) stage.Validate();
+        foreach (var weight in TypeWeights) weight.Validate();
+        if (TypeWeights.GroupBy(w => w.Type).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Question type '{twice.Key}' is weighted twice.");
         if (CurriculumSteps >= Steps) throw new ArgumentException($"The curriculum's {CurriculumSteps} steps leave none of the {Steps} for the full train split.");
         if (Workers is < 1) throw new ArgumentException($"Workers must be positive, got {Workers}.");
         if (QuestionsPerImage < 1) throw new ArgumentException($"Questions per image must be positive, got {QuestionsPerImage}.");

@@ -8,7 +8,7 @@ public static class TrainTinyCommand
 {
     public const string Usage = "train-tiny [--out DIR] [--seed N] [--variant standard|blank-image] [--steps N] [--batch N] [--lr X] [--warmup N] "
         + "[--blank P] [--star-yellow P] [--eval-images N] [--eval-seed N] [--compare DIR] "
-        + "[--curriculum STEPS:OBJECTS:MIN_R:MAX_R,...] [--image-size N] [--patch-size N] [--vision-layers N] [--text-layers N] [--workers N]";
+        + "[--curriculum STEPS:OBJECTS:MIN_R:MAX_R[:GRID],...] [--type-weight TYPE:N,...] [--image-size N] [--patch-size N] [--vision-layers N] [--text-layers N] [--workers N]";
 
     /// <summary>Parses the arguments after "train-tiny", trains, prints progress and the accuracy; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output)
@@ -63,6 +63,7 @@ public static class TrainTinyCommand
                 "--image-size" => options with { Architecture = options.Architecture with { ImageSize = Int() } },
                 "--patch-size" => options with { Architecture = options.Architecture with { PatchSize = Int() } },
                 "--curriculum" => options with { Curriculum = CurriculumStage.ParseList(Next()) },
+                "--type-weight" => options with { TypeWeights = QuestionTypeWeight.ParseList(Next()) },
                 "--vision-layers" => options with { Architecture = options.Architecture with { VisionLayers = Int() } },
                 "--text-layers" => options with { Architecture = options.Architecture with { TextLayers = Int() } },
                 "--workers" => options with { Workers = Int() },

@@ -5,7 +5,7 @@ using LvlmEval.Harness.Running;
 
 namespace LvlmEval.Harness.Cli;
 
-/// <summary><c>run EXPERIMENT.yaml [--out DIR] [--limit N] [--shard i/n] [--resume] [--threads N]</c>.</summary>
+/// <summary><c>run EXPERIMENT.yaml [--out DIR] [--limit N] [--shard i/n] [--resume] [--threads N] [--workers N]</c>.</summary>
 public static class RunCommand
 {
     /// <summary>Builds the command.</summary>
@@ -17,6 +17,11 @@ public static class RunCommand
         var shard = new Option<string?>("--shard") { Description = "Run shard i of n (0-based): independent workers splitting every dataset.", HelpName = "i/n" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run folder, skipping finished (model, dataset, sample, explainer) keys." };
         var threads = new Option<int?>("--threads") { Description = "Compute threads (default: every core).", HelpName = "N" };
+        var workers = new Option<int?>("--workers")
+        {
+            Description = $"Samples processed at once, each with single-threaded kernels (default: one per compute thread for models of at most {ExperimentRunner.SmallModelParameters / 1_000_000}M parameters, else 1). Results are the same for any count.",
+            HelpName = "N",
+        };
         var command = new Command("run", """
             Run an experiment: every model × dataset × sample is generated once, explained by each explainer and scored by each metric.
             Results go to Parquet part files (samples/, scores/, curves/, maps/), errors.jsonl and manifest.json in the run folder.
@@ -26,17 +31,18 @@ public static class RunCommand
               lvlm-eval run experiments/vqav2.yaml --limit 50 --out reports/vqav2-smoke
               lvlm-eval run experiments/nightly.yaml --shard 2/8 --out /shared/runs/nightly   (one worker of eight)
               lvlm-eval run experiments/nightly.yaml --resume --out /shared/runs/nightly       (after a crash)
-            """) { experiment, output, limit, shard, resume, threads };
+            """) { experiment, output, limit, shard, resume, threads, workers };
         command.SetAction(parse => CliErrors.Guard(Console.Error, () =>
         {
             var (index, count) = parse.GetValue(shard) is { } s ? RunOptions.ParseShard(s) : (0, 1);
             if (parse.GetValue(limit) is < 0) throw new ArgumentException("--limit must be ≥ 0");
             if (parse.GetValue(threads) is < 1) throw new ArgumentException("--threads must be ≥ 1");
+            if (parse.GetValue(workers) is < 1) throw new ArgumentException("--workers must be ≥ 1");
             var config = ExperimentLoader.Load(parse.GetValue(experiment)!);
             var options = new RunOptions
             {
                 Output = parse.GetValue(output), Limit = parse.GetValue(limit), ShardIndex = index, ShardCount = count,
-                Resume = parse.GetValue(resume), Threads = parse.GetValue(threads),
+                Resume = parse.GetValue(resume), Threads = parse.GetValue(threads), Workers = parse.GetValue(workers),
             };
             bool interactive = !Console.IsOutputRedirected && !Console.IsErrorRedirected;
             var summary = ExperimentRunner.Run(config, options, Console.Out, interactive);
@@ -44,7 +50,7 @@ public static class RunCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"run folder {summary.Folder}: {summary.SamplesDone} samples processed, {summary.SamplesSkipped} already done, {summary.Errors} errors{(summary.Errors > 0 ? " (see errors.jsonl)" : "")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"time: {t.Wall.TotalSeconds:0.0} s wall, {t.Model.TotalSeconds:0.0} s model forwards/backwards, {t.ModelLoading.TotalSeconds:0.0} s loading, harness overhead {t.Overhead.TotalSeconds:0.00} s ({100 * t.Overhead / t.Wall:0.0}%)"));
+                $"time: {t.Wall.TotalSeconds:0.0} s wall, {t.Model.TotalSeconds:0.0} s model forwards/backwards, {t.ModelLoading.TotalSeconds:0.0} s loading, {t.Workers} sample worker(s), harness overhead {t.Overhead.TotalSeconds:0.00} s ({100 * t.Overhead / t.Wall:0.0}%)"));
             if (count == 1) ReportCommand.WriteAfterRun(summary.Folder, Console.Out, Console.Error);
             else Console.WriteLine($"shard {index}/{count} done; when every shard is done: lvlm-eval merge {summary.Folder}");
             return CliErrors.Ok;

@@ -21,7 +21,21 @@ public static class ExperimentRunner
     /// <summary>Runs <paramref name="config"/> with <paramref name="options"/>; progress goes to <paramref name="output"/> (a bar when <paramref name="interactive"/>).</summary>
     public static RunSummary Run(ExperimentConfig config, RunOptions options, TextWriter output, bool interactive)
     {
-        if (options.Threads is int threads) ComputeThreads.Set(threads);
+        // Thread settings are process-wide: a run puts back what it found, so runs in one process do not leak them.
+        int threadsBefore = ComputeThreads.Count;
+        try
+        {
+            if (options.Threads is int threads) ComputeThreads.Set(threads);
+            return RunWithThreads(config, options, output, interactive);
+        }
+        finally
+        {
+            ComputeThreads.Set(threadsBefore);
+        }
+    }
+
+    private static RunSummary RunWithThreads(ExperimentConfig config, RunOptions options, TextWriter output, bool interactive)
+    {
         var timings = new RunTimings();
         var folder = new RunFolder(options.Output ?? config.Output);
         int shard = options.ShardIndex, shardCount = options.ShardCount;
@@ -50,36 +64,58 @@ public static class ExperimentRunner
         var processor = new SampleProcessor(config, runId, timings);
         int processed = 0, skipped = 0;
 
-        RunProgress.Run(total, interactive, output, advance =>
+        int kernelThreads = ComputeThreads.Count;
+        try
         {
-            foreach (var modelSpec in config.Models)
+            RunProgress.Run(total, interactive, output, advance =>
             {
-                LlavaModel? model = null;
-                foreach (var (spec, entries) in datasets)
-                    foreach (var entry in entries)
-                    {
-                        string id = entry.Sample?.Id ?? entry.Error!.SampleId;
-                        var sampleKey = (modelSpec.Name, spec.Name, id);
-                        bool needRow = !done.Samples.Contains(sampleKey);
-                        var pending = config.Explainers.Where(e => !done.Explained.Contains((modelSpec.Name, spec.Name, id, e.Name))).ToList();
-                        if (done.Failed.Contains(sampleKey) || (!needRow && pending.Count == 0))
+                var queue = new OrderedSampleQueue<SampleResult>((result, label) =>
+                {
+                    writer.Add(result);
+                    processed++;
+                    if (writer.PendingUnits >= config.ChunkSamples) Flush(writer, timings);
+                    advance(label);
+                });
+                foreach (var modelSpec in config.Models)
+                {
+                    LlavaModel? model = null;
+                    foreach (var (spec, entries) in datasets)
+                        foreach (var entry in entries)
                         {
-                            skipped++;
-                            advance($"{modelSpec.Name} · {spec.Name} · {id} (done)");
-                            continue;
+                            string id = entry.Sample?.Id ?? entry.Error!.SampleId;
+                            var sampleKey = (modelSpec.Name, spec.Name, id);
+                            bool needRow = !done.Samples.Contains(sampleKey);
+                            var pending = config.Explainers.Where(e => !done.Explained.Contains((modelSpec.Name, spec.Name, id, e.Name))).ToList();
+                            if (done.Failed.Contains(sampleKey) || (!needRow && pending.Count == 0))
+                            {
+                                skipped++;
+                                advance($"{modelSpec.Name} · {spec.Name} · {id} (done)");
+                                continue;
+                            }
+                            if (model is null)
+                            {
+                                model = LoadModel(modelSpec, config, timings);
+                                queue.Workers = SampleWorkers(options, model, kernelThreads);
+                                timings.Workers = Math.Max(timings.Workers, queue.Workers);
+                                // Workers each run whole samples; threaded kernels inside them would only contend for the same cores.
+                                ComputeThreads.Set(queue.Workers > 1 ? 1 : kernelThreads);
+                            }
+                            var current = model;
+                            queue.Submit(() => entry.Error is { } error
+                                ? new SampleResult(null, [], [], [], [new ErrorRecord(modelSpec.Name, spec.Name, id, null, "load", error.ToString(), 0, 0)])
+                                : processor.Process(current, modelSpec.Name, spec, entry.Sample!, needRow, pending),
+                                $"{modelSpec.Name} · {spec.Name} · {id}");
                         }
-                        model ??= LoadModel(modelSpec, config, timings);
-                        var result = entry.Error is { } error
-                            ? new SampleResult(null, [], [], [], [new ErrorRecord(modelSpec.Name, spec.Name, id, null, "load", error.ToString(), 0, 0)])
-                            : processor.Process(model, modelSpec.Name, spec, entry.Sample!, needRow, pending);
-                        writer.Add(result);
-                        processed++;
-                        if (writer.PendingUnits >= config.ChunkSamples) Flush(writer, timings);
-                        advance($"{modelSpec.Name} · {spec.Name} · {id}");
-                    }
-            }
-            Flush(writer, timings);
-        });
+                    // One model's samples finish before the next model loads.
+                    queue.Drain();
+                }
+                Flush(writer, timings);
+            });
+        }
+        finally
+        {
+            ComputeThreads.Set(kernelThreads);
+        }
 
         var final = RunResults.Read(folder, ours, samplesOnly: true);
         manifest["finished_utc"] = Manifest.Utc(DateTime.UtcNow);
@@ -90,18 +126,26 @@ public static class ExperimentRunner
         return new RunSummary(folder.Path, processed, skipped, writer.ErrorsWritten, timings);
     }
 
+    /// <summary>Models at most this many parameters run a sample per compute thread unless --workers says otherwise.</summary>
+    public const long SmallModelParameters = 100_000_000;
+
+    // A small model's forwards are too short for threaded kernels to use the cores; whole samples in parallel do.
+    // A large one keeps one sample at a time with every core in its kernels (and one sample's activations in memory).
+    private static int SampleWorkers(RunOptions options, LlavaModel model, int kernelThreads) =>
+        options.Workers ?? (model.ParameterCount <= SmallModelParameters ? kernelThreads : 1);
+
     private static void Flush(ChunkWriter writer, RunTimings timings)
     {
         var clock = Stopwatch.StartNew();
         writer.Flush();
-        timings.Writing += clock.Elapsed;
+        timings.AddWriting(clock.Elapsed);
     }
 
     private static LlavaModel LoadModel(ModelSpec spec, ExperimentConfig config, RunTimings timings)
     {
         var clock = Stopwatch.StartNew();
         var model = LlavaModel.Load(spec.Path);
-        timings.ModelLoading += clock.Elapsed;
+        timings.AddModelLoading(clock.Elapsed);
         foreach (var explainer in config.Explainers)
         {
             try

@@ -1,6 +1,6 @@
 namespace LvlmEval.Harness.Running;
 
-/// <summary>Command-line choices for one <c>run</c>: output override, per-dataset limit, shard, resume, threads.</summary>
+/// <summary>Command-line choices for one <c>run</c>: output override, per-dataset limit, shard, resume, threads, sample workers.</summary>
 public sealed record RunOptions
 {
     /// <summary>Run folder instead of the experiment's <c>output</c>.</summary>
@@ -20,6 +20,12 @@ public sealed record RunOptions
 
     /// <summary>Compute threads (null: every core).</summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// Samples processed at once, each on its own thread with single-threaded kernels (null: one per compute thread for
+    /// models of at most <see cref="ExperimentRunner.SmallModelParameters"/> parameters, else one).
+    /// </summary>
+    public int? Workers { get; init; }
 
     /// <summary>Parses "i/n" (0 ≤ i &lt; n).</summary>
     public static (int Index, int Count) ParseShard(string text)

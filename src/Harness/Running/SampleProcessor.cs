@@ -53,7 +53,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
             return Result(null);
         }
         var generationTime = clock.Elapsed;
-        timings.Generation += generationTime;
+        timings.AddGeneration(generationTime);
         int seed = SampleSeeds.For(config.Seed, modelName, dataset.Name, sample.Id);
         var context = new MetricContext
         {
@@ -90,7 +90,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
             }
             finally
             {
-                timings.Explaining += clock.Elapsed;
+                timings.AddExplaining(clock.Elapsed);
             }
             AddMaps(explanation, model, modelName, dataset.Name, sample.Id, explainer.Name, generation.Text, maps);
             RunMetrics(context with { Explanation = explanation }, explainer.Name, MetricScope.Explanation, modelName, dataset.Name, scores, curves, errors);
@@ -120,7 +120,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
                     $"metric '{metric.Name}': {e.GetType().Name}: {e.Message}", 0, 0));
             }
         }
-        timings.Scoring += clock.Elapsed;
+        timings.AddScoring(clock.Elapsed);
     }
 
     private void AddMaps(Explanation explanation, LlavaModel model, string modelName, string dataset, string sampleId, string explainer, string answer, List<MapRecord> maps)

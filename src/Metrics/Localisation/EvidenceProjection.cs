@@ -12,16 +12,12 @@ namespace LvlmEval.Metrics.Localisation;
 /// </summary>
 public static class EvidenceProjection
 {
-    private static readonly ConditionalWeakTable<Sample, EvidenceGrid> Cache = new();
+    // Per sample, then per processor: a run scores one sample under every model, and models may prepare images differently.
+    private static readonly ConditionalWeakTable<Sample, ConditionalWeakTable<ImageProcessor, EvidenceGrid>> Cache = new();
 
-    /// <summary>The sample's evidence on the processor's output pixels (computed once per sample and processor geometry).</summary>
-    public static EvidenceGrid ToModelInput(Sample sample, RgbImage image, ImageProcessor processor)
-    {
-        if (Cache.TryGetValue(sample, out var cached)) return cached;
-        var grid = Project(OriginalLabels(sample, image), processor);
-        Cache.AddOrUpdate(sample, grid);
-        return grid;
-    }
+    /// <summary>The sample's evidence on the processor's output pixels (computed once per sample and processor).</summary>
+    public static EvidenceGrid ToModelInput(Sample sample, RgbImage image, ImageProcessor processor) =>
+        Cache.GetValue(sample, _ => new()).GetValue(processor, p => Project(OriginalLabels(sample, image), p));
 
     /// <summary>Projects a label image (0 background, 1 evidence, 255 void) at original resolution into model-input pixels.</summary>
     public static EvidenceGrid Project(IndexedImage labels, ImageProcessor processor)

@@ -5,6 +5,7 @@ namespace LvlmEval.Models.Tracing;
 /// <summary>Collects what <see cref="TraceOptions"/> asks for as the forward runs and applies hidden-state hooks.</summary>
 internal sealed class ForwardRecorder(TraceOptions options)
 {
+    // Plain options record nothing, so this one instance is never written and serves every thread.
     public static readonly ForwardRecorder None = new(TraceOptions.Plain);
 
     public TraceOptions Options { get; } = options;

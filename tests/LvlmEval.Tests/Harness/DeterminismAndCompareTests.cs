@@ -46,4 +46,33 @@ public sealed class DeterminismAndCompareTests
         var entry = changes.Single(c => (string)c!["model"]! == "tiny-a" && (string)c!["metric"]! == "blank_logprob_delta")!;
         Assert.That((double)entry["mean_a"]!, Is.EqualTo(blankA.Values.Average()).Within(1e-12));
     }
+
+    [Test]
+    public void SampleWorkersChangeNeitherValuesNorParts()
+    {
+        using var dir = new TempDir("harness-workers");
+        var yaml = HarnessFixture.WriteYaml(dir, HarnessFixture.Experiment(limit: 5, chunk: 2));
+        string one = dir.File("one"), three = dir.File("three"), auto = dir.File("auto");
+        // Sample workers run single-threaded kernels; one worker with one thread is the same computation. (A threaded
+        // OpenBLAS product rounds differently in the last bits, so --threads N with one worker is not compared here.)
+        HarnessFixture.CliOk("run", yaml, "--out", one, "--workers", "1", "--threads", "1");
+        HarnessFixture.CliOk("run", yaml, "--out", three, "--workers", "3");
+        HarnessFixture.CliOk("run", yaml, "--out", auto);
+        var reference = RunTables.Of(HarnessFixture.Read(one));
+        reference.AssertEqual(RunTables.Of(HarnessFixture.Read(three)), "three samples at once against one");
+        reference.AssertEqual(RunTables.Of(HarnessFixture.Read(auto)), "the default worker count against one");
+        // Results come back in sample order, so even the chunk boundaries (which part file holds a row) are the same.
+        foreach (var table in new[] { "samples", "scores", "maps" })
+            Assert.That(PartFiles(three, table), Is.EqualTo(PartFiles(one, table)), table);
+        int Workers(string run) => (int)JsonNode.Parse(File.ReadAllText(Path.Combine(run, "manifest.json")))!["timing"]!["workers"]!;
+        Assert.That((Workers(one), Workers(three), Workers(auto)), Is.EqualTo((1, 3, Environment.ProcessorCount)), "small models default to one worker per core");
+    }
+
+    private static List<(string Name, long Rows)> PartFiles(string run, string table) =>
+        Directory.GetFiles(Path.Combine(run, table), "*.parquet").Order(StringComparer.Ordinal)
+            .Select(f =>
+            {
+                using var reader = LvlmEval.Parquet.ParquetFileReader.Open(f);
+                return (Path.GetFileName(f), (long)reader.RowCount);
+            }).ToList();
 }

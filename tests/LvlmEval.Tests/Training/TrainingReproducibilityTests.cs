@@ -16,6 +16,8 @@ public sealed class TrainingReproducibilityTests
             EvaluationImages = 0, Architecture = Small, Variant = variant,
             // A curriculum stage first, so its scene stream and the switch to the full split are covered too.
             Curriculum = [new CurriculumStage(3, 1, 0.25, 0.45)],
+            // And an up-weighted type, so the extra questions' scene stream is covered too.
+            TypeWeights = [new QuestionTypeWeight("position", 2)],
         });
 
     private static Dictionary<string, float[]> Weights(string folder) =>
