@@ -58,6 +58,7 @@ public sealed class TraceCache
             LanguageAttentions = a.LanguageAttentions || b.LanguageAttentions,
             VisionAttentions = a.VisionAttentions || b.VisionAttentions,
             LanguageHiddenStates = a.LanguageHiddenStates || b.LanguageHiddenStates,
+            LanguageValues = a.LanguageValues || b.LanguageValues,
             VisionHiddenStates = a.VisionHiddenStates || b.VisionHiddenStates,
             Gradients = gradients,
             // Without gradients the flag is unused; keep the record's default so plain joins equal plain options.
@@ -71,6 +72,7 @@ public sealed class TraceCache
         (have.LanguageAttentions || !need.LanguageAttentions)
         && (have.VisionAttentions || !need.VisionAttentions)
         && (have.LanguageHiddenStates || !need.LanguageHiddenStates)
+        && (have.LanguageValues || !need.LanguageValues)
         && (have.VisionHiddenStates || !need.VisionHiddenStates)
         && (!need.Gradients || (have.Gradients && (have.GradientsToPixels || !need.GradientsToPixels)))
         && have.Hooks.Count == 0 && need.Hooks.Count == 0

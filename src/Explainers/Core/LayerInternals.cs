@@ -6,8 +6,8 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace LvlmEval.Explainers.Core;
 
 /// <summary>
-/// Recomputes pieces of one decoder layer from a trace's residual stream: the value vectors, each head's output
-/// α·v·W_O, and the gradient of a logit-lens logit at the layer's attention row (a small local graph instead of a
+/// Pieces of one decoder layer from a trace's residual stream, value vectors and per-head attention outputs: each
+/// head's output α·v·W_O, each key's share v·W_O, and the gradient of a logit-lens logit at the layer's attention row (a small local graph instead of a
 /// backward through the whole model: row p of layer l's attention reaches the layer-l lens logit at p only through
 /// position p's attention output and MLP).
 /// </summary>
@@ -15,13 +15,11 @@ internal sealed class LayerInternals
 {
     private readonly LlavaModel _model;
     private readonly Trace _trace;
-    private readonly Dictionary<int, float[]> _values = [];
-    private readonly Dictionary<int, Tensor> _normed = [];
 
     public LayerInternals(LlavaModel model, Trace trace)
     {
-        if (trace.LanguageHiddenStates.Count == 0 || trace.LanguageAttentions.Count == 0)
-            throw new InvalidOperationException("Layer internals need a trace with language attentions and hidden states.");
+        if (trace.LanguageHiddenStates.Count == 0 || trace.LanguageAttentions.Count == 0 || trace.LanguageValues.Count == 0)
+            throw new InvalidOperationException("Layer internals need a trace with language attentions, hidden states and values (TraceOptions.LanguageValues).");
         _model = model;
         _trace = trace;
         var attention = model.Language.Layers[0].Attention;
@@ -41,17 +39,11 @@ internal sealed class LayerInternals
     /// <summary>Query head <paramref name="head"/>'s key/value head.</summary>
     public int KeyValueHead(int head) => head / (Heads / KeyValueHeads);
 
-    /// <summary>Value vectors of layer <paramref name="layer"/> for batch item 0, [KV, S, head_dim] flattened (computed once per layer).</summary>
-    public float[] Values(int layer)
-    {
-        if (_values.TryGetValue(layer, out var cached)) return cached;
-        using var off = Autograd.Disable();
-        var decoder = _model.Language.Layers[layer];
-        var input = Ops.Narrow(_trace.LanguageHiddenStates[layer].Detach(), 0, 0, 1);
-        var values = decoder.Attention.Values(decoder.InputNorm.Forward(input)).ToArray();
-        _values[layer] = values;
-        return values;
-    }
+    /// <summary>What a trace needs for layer internals.</summary>
+    public static TraceOptions Needs => new() { LanguageAttentions = true, LanguageHiddenStates = true, LanguageValues = true };
+
+    /// <summary>Value vectors of layer <paramref name="layer"/> for batch item 0, [KV, S, head_dim] flattened (as the forward computed them).</summary>
+    public ReadOnlySpan<float> Values(int layer) => _trace.LanguageValues[layer].Detach().Data[..(KeyValueHeads * Sequence * HeadDim)];
 
     /// <summary>The residual stream entering layer <paramref name="layer"/> at <paramref name="position"/> (batch item 0), length D.</summary>
     public float[] ResidualIn(int layer, int position) => Residual(layer, position).ToArray();
@@ -66,49 +58,23 @@ internal sealed class LayerInternals
 
     /// <summary>Value vector of key <paramref name="key"/> for query head <paramref name="head"/>.</summary>
     public ReadOnlySpan<float> Value(int layer, int head, int key) =>
-        Values(layer).AsSpan((KeyValueHead(head) * Sequence + key) * HeadDim, HeadDim);
-
-    /// <summary>The normalised input of layer <paramref name="layer"/> (batch item 0), [S, D] (computed once per layer).</summary>
-    private Tensor NormedInputs(int layer)
-    {
-        if (_normed.TryGetValue(layer, out var cached)) return cached;
-        using var off = Autograd.Disable();
-        var input = Ops.Reshape(Ops.Narrow(_trace.LanguageHiddenStates[layer].Detach(), 0, 0, 1), Sequence, Hidden);
-        var normed = _model.Language.Layers[layer].InputNorm.Forward(input);
-        _normed[layer] = normed;
-        return normed;
-    }
+        Values(layer).Slice((KeyValueHead(head) * Sequence + key) * HeadDim, HeadDim);
 
     /// <summary>
     /// Each head's output W_O^h Σ_j α_hj v_j at each of <paramref name="positions"/>, as [positions × H, D] (row i·H + h;
-    /// the output bias, shared by all heads, is left out). Uses Σ_j α_j v_j = W_V (Σ_j α_j n_j) + b (an attention row sums
-    /// to one), so only the positions × H weighted inputs go through W_V, not every position's value vector: two small
-    /// products for the layer.
+    /// the output bias, shared by all heads, is left out): the forward's per-head attention outputs, each in its own
+    /// slice of a block-diagonal row, through W_O in one product for the layer.
     /// </summary>
     public Tensor HeadOutputs(int layer, IReadOnlyList<int> positions)
     {
         using var off = Autograd.Disable();
-        var attention = _model.Language.Layers[layer].Attention;
-        var normed = NormedInputs(layer).Data;
-        int count = positions.Count * Heads, width = Heads * HeadDim, groups = KeyValueHeads * HeadDim;
-        var weighted = new float[count * Hidden];
-        for (int i = 0; i < positions.Count; i++)
-        for (int h = 0; h < Heads; h++)
-        {
-            var row = AttentionRow(layer, h, positions[i]);
-            var sum = weighted.AsSpan((i * Heads + h) * Hidden, Hidden);
-            for (int j = 0; j < row.Length; j++) TensorPrimitives.MultiplyAdd(normed.Slice(j * Hidden, Hidden), row[j], sum, sum);
-        }
-        var projection = attention.ValueProjection;
-        var contexts = Ops.Linear(new Tensor(weighted, count, Hidden), projection.Weight, projection.Bias).Data;
-        // Block-diagonal rows: head h's context in its own slice, so one product with W_O gives every head's output.
+        var heads = _trace.LanguageHeadOutputs[layer].Detach().Data;
+        int count = positions.Count * Heads, width = Heads * HeadDim;
         var blocks = new float[count * width];
-        for (int r = 0; r < count; r++)
-        {
-            int h = r % Heads;
-            contexts.Slice(r * groups + KeyValueHead(h) * HeadDim, HeadDim).CopyTo(blocks.AsSpan(r * width + h * HeadDim, HeadDim));
-        }
-        return Ops.Linear(new Tensor(blocks, count, width), attention.OutputProjection.Weight);
+        for (int i = 0; i < positions.Count; i++)
+            for (int h = 0; h < Heads; h++)
+                heads.Slice((h * Sequence + positions[i]) * HeadDim, HeadDim).CopyTo(blocks.AsSpan((i * Heads + h) * width + h * HeadDim, HeadDim));
+        return Ops.Linear(new Tensor(blocks, count, width), _model.Language.Layers[layer].Attention.OutputProjection.Weight);
     }
 
     /// <summary>
@@ -118,13 +84,10 @@ internal sealed class LayerInternals
     public Tensor ValueOutputs(int layer, int head, int keys)
     {
         using var off = Autograd.Disable();
-        var attention = _model.Language.Layers[layer].Attention;
-        var projection = attention.ValueProjection;
-        int group = KeyValueHead(head) * HeadDim, width = Heads * HeadDim;
-        var values = Ops.Linear(Ops.Narrow(NormedInputs(layer), 0, 0, keys), Ops.Narrow(projection.Weight, 0, group, HeadDim),
-            projection.Bias is { } bias ? Ops.Narrow(bias, 0, group, HeadDim) : null);
+        var values = new Tensor(Values(layer).Slice(KeyValueHead(head) * Sequence * HeadDim, keys * HeadDim).ToArray(), keys, HeadDim);
         // Head h's columns of W_O [D, H·head_dim] as a [D, head_dim] weight.
-        var output = attention.OutputProjection.Weight.Data;
+        var output = _model.Language.Layers[layer].Attention.OutputProjection.Weight.Data;
+        int width = Heads * HeadDim;
         var columns = new float[Hidden * HeadDim];
         for (int o = 0; o < Hidden; o++) output.Slice(o * width + head * HeadDim, HeadDim).CopyTo(columns.AsSpan(o * HeadDim, HeadDim));
         return Ops.Linear(values, new Tensor(columns, Hidden, HeadDim));

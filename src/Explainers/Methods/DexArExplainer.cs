@@ -33,7 +33,7 @@ public sealed class DexArExplainer : IExplainer
     public string Name => "dexar";
 
     /// <inheritdoc/>
-    public TraceOptions TraceNeeds => new() { LanguageAttentions = true, LanguageHiddenStates = true };
+    public TraceOptions TraceNeeds => LayerInternals.Needs;
 
     /// <inheritdoc/>
     public void Validate(LlavaModel model)

@@ -33,7 +33,7 @@ public sealed class HeadContributionExplainer : IExplainer
     public string Name => "head-contribution";
 
     /// <inheritdoc/>
-    public TraceOptions TraceNeeds => new() { LanguageAttentions = true, LanguageHiddenStates = true };
+    public TraceOptions TraceNeeds => LayerInternals.Needs;
 
     /// <inheritdoc/>
     public void Validate(LlavaModel model) => Resolve(model);

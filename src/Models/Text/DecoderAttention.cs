@@ -1,6 +1,7 @@
 using LvlmEval.Models.Config;
 using LvlmEval.Models.Layers;
 using LvlmEval.Models.Loading;
+using LvlmEval.Models.Tracing;
 using LvlmEval.Tensors;
 
 namespace LvlmEval.Models.Text;
@@ -49,13 +50,17 @@ public sealed class DecoderAttention
     public long ParameterCount => _q.ParameterCount + _k.ParameterCount + _v.ParameterCount + _o.ParameterCount;
 
     /// <summary>x [B, S, D] at rotary tables cos/sin [S, head_dim] → output [B, S, D] and probabilities [B, H, S, S_total].</summary>
-    public AttentionResult Forward(Tensor x, Tensor cos, Tensor sin, KeyValueCache? cache, int layer)
+    public AttentionResult Forward(Tensor x, Tensor cos, Tensor sin, KeyValueCache? cache, int layer) =>
+        Forward(x, cos, sin, cache, layer, ForwardRecorder.None);
+
+    internal AttentionResult Forward(Tensor x, Tensor cos, Tensor sin, KeyValueCache? cache, int layer, ForwardRecorder recorder)
     {
         var q = Ops.Rope(AttentionHeads.Split(_q.Forward(x), _heads, _headDim), cos, sin);
         var k = Ops.Rope(AttentionHeads.Split(_k.Forward(x), _kvHeads, _headDim), cos, sin);
         var v = AttentionHeads.Split(_v.Forward(x), _kvHeads, _headDim);
         if (cache is not null) (k, v) = cache.Append(layer, k, v);
         var attention = Ops.ScaledDotProductAttention(q, k, v, causal: true);
+        recorder.LanguageValuesAndHeads(v, attention.Output);
         return new AttentionResult(_o.Forward(AttentionHeads.Merge(attention.Output)), attention.Probabilities);
     }
 }

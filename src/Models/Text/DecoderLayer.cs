@@ -1,6 +1,7 @@
 using LvlmEval.Models.Config;
 using LvlmEval.Models.Layers;
 using LvlmEval.Models.Loading;
+using LvlmEval.Models.Tracing;
 using LvlmEval.Tensors;
 
 namespace LvlmEval.Models.Text;
@@ -37,9 +38,12 @@ public sealed class DecoderLayer
     public long ParameterCount => _inputNorm.ParameterCount + _attention.ParameterCount + _postAttentionNorm.ParameterCount + _mlp.ParameterCount;
 
     /// <summary>x [B, S, D] → layer output and attention probabilities.</summary>
-    public AttentionResult Forward(Tensor x, Tensor cos, Tensor sin, KeyValueCache? cache, int layer)
+    public AttentionResult Forward(Tensor x, Tensor cos, Tensor sin, KeyValueCache? cache, int layer) =>
+        Forward(x, cos, sin, cache, layer, ForwardRecorder.None);
+
+    internal AttentionResult Forward(Tensor x, Tensor cos, Tensor sin, KeyValueCache? cache, int layer, ForwardRecorder recorder)
     {
-        var attention = _attention.Forward(_inputNorm.Forward(x), cos, sin, cache, layer);
+        var attention = _attention.Forward(_inputNorm.Forward(x), cos, sin, cache, layer, recorder);
         var h = Ops.Add(x, attention.Output);
         return new AttentionResult(Ops.Add(h, _mlp.Forward(_postAttentionNorm.Forward(h))), attention.Probabilities);
     }

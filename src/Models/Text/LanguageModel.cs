@@ -74,7 +74,7 @@ public sealed class LanguageModel
         var h = recorder.LanguageHidden(0, embeddings, first);
         for (int i = 0; i < _layers.Length; i++)
         {
-            var result = _layers[i].Forward(h, cos, sin, cache, i);
+            var result = _layers[i].Forward(h, cos, sin, cache, i, recorder);
             recorder.LanguageAttention(result.Probabilities);
             h = recorder.LanguageHidden(i + 1, result.Output, first);
             ActivationMemory.AfterLayer(h.Length);

@@ -13,6 +13,8 @@ internal sealed class ForwardRecorder(TraceOptions options)
     public List<Tensor> VisionAttentions { get; } = [];
     public List<Tensor> LanguageHiddenStates { get; } = [];
     public List<Tensor> VisionHiddenStates { get; } = [];
+    public List<Tensor> LanguageValues { get; } = [];
+    public List<Tensor> LanguageHeadOutputs { get; } = [];
 
     public void VisionAttention(Tensor probabilities)
     {
@@ -27,6 +29,13 @@ internal sealed class ForwardRecorder(TraceOptions options)
     public void LanguageAttention(Tensor probabilities)
     {
         if (Options.LanguageAttentions) LanguageAttentions.Add(Retain(probabilities));
+    }
+
+    public void LanguageValuesAndHeads(Tensor values, Tensor headOutputs)
+    {
+        if (!Options.LanguageValues) return;
+        LanguageValues.Add(values);
+        LanguageHeadOutputs.Add(headOutputs);
     }
 
     /// <summary>Applies the hooks for hidden-state <paramref name="index"/> (a chunk starting at <paramref name="firstPosition"/>), records the result, returns it.</summary>

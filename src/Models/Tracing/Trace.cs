@@ -60,6 +60,12 @@ public sealed class Trace
     /// <summary>Vision hidden states [B, T, Dv]: index 0 the encoder input, k the output of layer k.</summary>
     public IReadOnlyList<Tensor> VisionHiddenStates => _recorder.VisionHiddenStates;
 
+    /// <summary>Per decoder layer, the value vectors [B, KV, S, head_dim] (with <see cref="TraceOptions.LanguageValues"/>).</summary>
+    public IReadOnlyList<Tensor> LanguageValues => _recorder.LanguageValues;
+
+    /// <summary>Per decoder layer, each head's attention output Σ_j α_j v_j [B, H, S, head_dim], before the output projection (with <see cref="TraceOptions.LanguageValues"/>).</summary>
+    public IReadOnlyList<Tensor> LanguageHeadOutputs => _recorder.LanguageHeadOutputs;
+
     /// <summary>Attention probabilities of decoder layer <paramref name="layer"/> for batch item <paramref name="batch"/>: [H, S, S].</summary>
     public Tensor Attention(int layer, int batch = 0) => Ops.Select(LanguageAttentions[layer].Detach(), 0, batch);
 

@@ -12,6 +12,13 @@ public sealed record TraceOptions
     /// <summary>Keep the residual stream [B, S, D]: embeddings and each decoder layer's output (before the final norm).</summary>
     public bool LanguageHiddenStates { get; init; }
 
+    /// <summary>
+    /// Keep each decoder layer's value vectors [B, KV, S, head_dim] and per-head attention outputs Σ_j α_j v_j
+    /// [B, H, S, head_dim] (before the output projection): the forward computes both anyway, and per-head methods read
+    /// them instead of recomputing.
+    /// </summary>
+    public bool LanguageValues { get; init; }
+
     /// <summary>Keep the vision tower's hidden states [B, T, Dv]: embeddings and each run layer's output.</summary>
     public bool VisionHiddenStates { get; init; }
 
@@ -33,6 +40,7 @@ public sealed record TraceOptions
     /// <summary>Every attention map and hidden state, with gradients.</summary>
     public static TraceOptions Everything { get; } = new()
     {
-        LanguageAttentions = true, VisionAttentions = true, LanguageHiddenStates = true, VisionHiddenStates = true, Gradients = true,
+        LanguageAttentions = true, VisionAttentions = true, LanguageHiddenStates = true, VisionHiddenStates = true, LanguageValues = true,
+        Gradients = true,
     };
 }

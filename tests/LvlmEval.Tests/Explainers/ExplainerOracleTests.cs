@@ -66,8 +66,7 @@ public sealed class ExplainerOracleTests
         using var fx = new ExplainerFixture(arch);
         var reference = RunOracle(fx, 2, 1, "mean", "hc");
         var context = new ExplainContext(fx.Request());
-        var trace = context.Trace(new TraceOptions { LanguageAttentions = true, LanguageHiddenStates = true });
-        var internals = new LayerInternals(fx.Model, trace);
+        var internals = new LayerInternals(fx.Model, context.Trace(LayerInternals.Needs));
         var positions = Enumerable.Range(0, fx.AnswerIds.Length).Select(context.PredictingPosition).ToArray();
         var importance = HeadContributionExplainer.HeadImportance(context, internals, positions, fx.AnswerIds);
         for (int t = 0; t < fx.AnswerIds.Length; t++)
