@@ -16,8 +16,8 @@ public static partial class Ops
     {
         var scores = AttentionScores(q, k, scale ?? 1f / MathF.Sqrt(q.ShapeRef[^1]), causal);
         if (additiveMask is not null) scores = Add(scores, additiveMask);
-        // Without a tape the [B, H, Sq, Sk] scores are dead once normalised: reuse their memory for the probabilities.
-        var probs = scores.RequiresGrad && Autograd.IsEnabled ? Softmax(scores, -1) : SoftmaxLastAxisInPlace(scores);
+        // The [B, H, Sq, Sk] scores are dead once normalised (their backward reads q and k): reuse their memory for the probabilities.
+        var probs = SoftmaxLastAxisOverwriting(scores);
         return new AttentionResult(AttentionContext(probs, v), probs);
     }
 

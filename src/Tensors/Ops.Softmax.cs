@@ -34,35 +34,54 @@ public static partial class Ops
             }
         });
         if (!Autograd.ShouldRecord(x)) return y;
-        return Autograd.Record(y, log ? "LogSoftmax" : "Softmax", [x], g =>
+        return Autograd.Record(y, log ? "LogSoftmax" : "Softmax", [x], g => SoftmaxGradient(y, g, rows, n, log));
+    }
+
+    /// <summary>
+    /// Softmax over the last axis written over the storage of <paramref name="x"/>, returned as a new tensor on that
+    /// storage and recorded for autograd when <paramref name="x"/> requires it. For attention scores: dead once normalised,
+    /// and their own backward (through q and k) never reads them, so the gradient trace keeps one [B, H, S, S] block
+    /// per layer instead of two.
+    /// </summary>
+    internal static Tensor SoftmaxLastAxisOverwriting(Tensor x)
+    {
+        int n = x.ShapeRef[^1];
+        int rows = n == 0 ? 0 : x.Length / n;
+        SoftmaxLastAxisInPlace(x);
+        var y = new Tensor(x.Storage, x.Offset, [.. x.ShapeRef]);
+        if (!Autograd.ShouldRecord(x)) return y;
+        return Autograd.Record(y, "Softmax", [x], g => SoftmaxGradient(y, g, rows, n, log: false));
+    }
+
+    // dx from the output y and its gradient g, row by row.
+    private static Tensor?[] SoftmaxGradient(Tensor y, Tensor g, int rows, int n, bool log)
+    {
+        var dx = Tensor.Uninitialized(y.ShapeRef);
+        var ys = y.Storage; int yo = y.Offset; var gs = g.Storage; int go = g.Offset; var ds = dx.Storage;
+        Parallelism.ForRanges(rows, 4L * n, (s, e) =>
         {
-            var dx = Tensor.Uninitialized(x.ShapeRef);
-            var gs = g.Storage; int go = g.Offset; var ds = dx.Storage;
-            Parallelism.ForRanges(rows, 4L * n, (s, e) =>
+            for (int r = s; r < e; r++)
             {
-                for (int r = s; r < e; r++)
+                var yr = ys.AsSpan(yo + r * n, n);
+                var gr = gs.AsSpan(go + r * n, n);
+                var dr = ds.AsSpan(r * n, n);
+                if (log)
                 {
-                    var yr = ys.AsSpan(r * n, n);
-                    var gr = gs.AsSpan(go + r * n, n);
-                    var dr = ds.AsSpan(r * n, n);
-                    if (log)
-                    {
-                        // dx = g − softmax · Σg, softmax = exp(y).
-                        float sum = TensorPrimitives.Sum(gr);
-                        FastExp.Exp(yr, dr);
-                        TensorPrimitives.MultiplyAdd(dr, -sum, gr, dr);
-                    }
-                    else
-                    {
-                        // dx = y ⊙ (g − ⟨g, y⟩).
-                        float dot = TensorPrimitives.Dot(gr, yr);
-                        TensorPrimitives.Subtract(gr, dot, dr);
-                        TensorPrimitives.Multiply(dr, yr, dr);
-                    }
+                    // dx = g − softmax · Σg, softmax = exp(y).
+                    float sum = TensorPrimitives.Sum(gr);
+                    FastExp.Exp(yr, dr);
+                    TensorPrimitives.MultiplyAdd(dr, -sum, gr, dr);
                 }
-            });
-            return [dx];
+                else
+                {
+                    // dx = y ⊙ (g − ⟨g, y⟩).
+                    float dot = TensorPrimitives.Dot(gr, yr);
+                    TensorPrimitives.Subtract(gr, dot, dr);
+                    TensorPrimitives.Multiply(dr, yr, dr);
+                }
+            }
         });
+        return [dx];
     }
 
     /// <summary>Softmax over the last axis written over its input (no autograd); returns the same tensor.</summary>
