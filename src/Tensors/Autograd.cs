@@ -38,6 +38,9 @@ public static class Autograd
         return false;
     }
 
+    /// <summary>Profiling hook: when set, called after each node's backward with the op name and its stopwatch ticks.</summary>
+    internal static Action<string, long>? BackwardObserver { get; set; }
+
     /// <summary>Attaches a backward function to <paramref name="output"/>; returns it for chaining.</summary>
     internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
@@ -70,7 +73,9 @@ public static class Autograd
             if (t.Node is null || t.RetainsGrad)
                 t.Grad = t.Grad is null ? g.Clone() : Ops.AddInPlace(t.Grad, g);
             if (t.Node is null) continue;
+            long started = BackwardObserver is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             var inputGrads = t.Node.Backward(g);
+            BackwardObserver?.Invoke(t.Node.Name, System.Diagnostics.Stopwatch.GetTimestamp() - started);
             var inputs = t.Node.Inputs;
             for (int k = 0; k < inputs.Length; k++)
             {

@@ -28,37 +28,37 @@ public static partial class Ops
         int group = h / hkv;
         var scores = Tensor.Uninitialized(b, h, sq, sk);
         var qS = q.Storage; var kS = k.Storage; var sS = scores.Storage; int qO = q.Offset, kO = k.Offset;
-        int shift = sk - sq;
-        Parallelism.ForRanges(b * h, (long)sq * sk * d / 4, (start, end) =>
+        int shift = sk - sq, rows = group * sq;
+        // The query heads of one key head are adjacent, so they stack into one [group·Sq, D] operand: one GEMM per key
+        // head instead of one per query head.
+        Parallelism.ForRanges(b * hkv, (long)rows * sk * d / 4, (start, end) =>
         {
-            for (int bh = start; bh < end; bh++)
+            for (int bkv = start; bkv < end; bkv++)
             {
-                int kv = bh / h * hkv + bh % h / group;
-                var block = sS.AsSpan(bh * sq * sk, sq * sk);
-                Gemm.Dense(false, true, sq, sk, d, qS.AsSpan(qO + bh * sq * d, sq * d), kS.AsSpan(kO + kv * sk * d, sk * d), block, alpha: scale);
+                var block = sS.AsSpan(bkv * rows * sk, rows * sk);
+                Gemm.Dense(false, true, rows, sk, d, qS.AsSpan(qO + bkv * rows * d, rows * d), kS.AsSpan(kO + bkv * sk * d, sk * d), block, alpha: scale);
                 if (causal)
-                    for (int i = 0; i < sq; i++)
+                    for (int r = 0; r < rows; r++)
                     {
-                        int firstMasked = Math.Max(i + shift + 1, 0);
-                        if (firstMasked < sk) block.Slice(i * sk + firstMasked, sk - firstMasked).Fill(float.NegativeInfinity);
+                        int firstMasked = Math.Max(r % sq + shift + 1, 0);
+                        if (firstMasked < sk) block.Slice(r * sk + firstMasked, sk - firstMasked).Fill(float.NegativeInfinity);
                     }
             }
         });
         if (!Autograd.ShouldRecord(q, k)) return scores;
         return Autograd.Record(scores, "AttentionScores", [q, k], g =>
         {
-            Tensor? gq = q.RequiresGrad ? new Tensor(q.ShapeRef) : null, gk = k.RequiresGrad ? new Tensor(k.ShapeRef) : null;
+            Tensor? gq = q.RequiresGrad ? Tensor.Uninitialized(q.ShapeRef) : null, gk = k.RequiresGrad ? Tensor.Uninitialized(k.ShapeRef) : null;
             // Coming from the softmax, masked entries already hold exact zeros; copy only if a caller sent others.
             var masked = causal && !MaskedEntriesAreZero(g, sq, sk, shift) ? MaskedCopy(g, sq, sk, shift) : null;
             var gS = masked ?? g.Storage; int gO = masked is null ? g.Offset : 0;
-            for (int bh = 0; bh < b * h; bh++)
+            for (int bkv = 0; bkv < b * hkv; bkv++)
             {
-                int kv = bh / h * hkv + bh % h / group;
-                var gBlock = gS.AsSpan(gO + bh * sq * sk, sq * sk);
+                var gBlock = gS.AsSpan(gO + bkv * rows * sk, rows * sk);
                 if (gq is not null)
-                    Gemm.Dense(false, false, sq, d, sk, gBlock, kS.AsSpan(kO + kv * sk * d, sk * d), gq.Data.Slice(bh * sq * d, sq * d), alpha: scale);
-                if (gk is not null) // heads of one group accumulate into the shared key head
-                    Gemm.Dense(true, false, sk, d, sq, gBlock, qS.AsSpan(qO + bh * sq * d, sq * d), gk.Data.Slice(kv * sk * d, sk * d), alpha: scale, beta: 1f);
+                    Gemm.Dense(false, false, rows, d, sk, gBlock, kS.AsSpan(kO + bkv * sk * d, sk * d), gq.Data.Slice(bkv * rows * d, rows * d), alpha: scale);
+                if (gk is not null) // the stacked heads of a group sum into their shared key head within the GEMM
+                    Gemm.Dense(true, false, sk, d, rows, gBlock, qS.AsSpan(qO + bkv * rows * d, rows * d), gk.Data.Slice(bkv * sk * d, sk * d), alpha: scale);
             }
             return [gq, gk];
         });
@@ -72,27 +72,24 @@ public static partial class Ops
         int dv = v.ShapeRef[3], group = h / hkv;
         var y = Tensor.Uninitialized(b, h, sq, dv);
         var pS = probs.Storage; var vS = v.Storage; var yS = y.Storage; int pO = probs.Offset, vO = v.Offset;
-        Parallelism.ForRanges(b * h, (long)sq * sk * dv / 4, (start, end) =>
+        int rows = group * sq; // the query heads of one value head, stacked (see AttentionScores)
+        Parallelism.ForRanges(b * hkv, (long)rows * sk * dv / 4, (start, end) =>
         {
-            for (int bh = start; bh < end; bh++)
-            {
-                int kv = bh / h * hkv + bh % h / group;
-                Gemm.Dense(false, false, sq, dv, sk, pS.AsSpan(pO + bh * sq * sk, sq * sk), vS.AsSpan(vO + kv * sk * dv, sk * dv), yS.AsSpan(bh * sq * dv, sq * dv));
-            }
+            for (int bkv = start; bkv < end; bkv++)
+                Gemm.Dense(false, false, rows, dv, sk, pS.AsSpan(pO + bkv * rows * sk, rows * sk), vS.AsSpan(vO + bkv * sk * dv, sk * dv), yS.AsSpan(bkv * rows * dv, rows * dv));
         });
         if (!Autograd.ShouldRecord(probs, v)) return y;
         return Autograd.Record(y, "AttentionContext", [probs, v], g =>
         {
-            Tensor? gp = probs.RequiresGrad ? Tensor.Uninitialized(probs.ShapeRef) : null, gv = v.RequiresGrad ? new Tensor(v.ShapeRef) : null;
+            Tensor? gp = probs.RequiresGrad ? Tensor.Uninitialized(probs.ShapeRef) : null, gv = v.RequiresGrad ? Tensor.Uninitialized(v.ShapeRef) : null;
             var gS = g.Storage; int gO = g.Offset;
-            for (int bh = 0; bh < b * h; bh++)
+            for (int bkv = 0; bkv < b * hkv; bkv++)
             {
-                int kv = bh / h * hkv + bh % h / group;
-                var gBlock = gS.AsSpan(gO + bh * sq * dv, sq * dv);
+                var gBlock = gS.AsSpan(gO + bkv * rows * dv, rows * dv);
                 if (gp is not null)
-                    Gemm.Dense(false, true, sq, sk, dv, gBlock, vS.AsSpan(vO + kv * sk * dv, sk * dv), gp.Data.Slice(bh * sq * sk, sq * sk));
-                if (gv is not null) // heads of one group accumulate into the shared value head
-                    Gemm.Dense(true, false, sk, dv, sq, pS.AsSpan(pO + bh * sq * sk, sq * sk), gBlock, gv.Data.Slice(kv * sk * dv, sk * dv), beta: 1f);
+                    Gemm.Dense(false, true, rows, sk, dv, gBlock, vS.AsSpan(vO + bkv * sk * dv, sk * dv), gp.Data.Slice(bkv * rows * sk, rows * sk));
+                if (gv is not null) // the stacked heads of a group sum into their shared value head within the GEMM
+                    Gemm.Dense(true, false, sk, dv, rows, pS.AsSpan(pO + bkv * rows * sk, rows * sk), gBlock, gv.Data.Slice(bkv * sk * dv, sk * dv));
             }
             return [gp, gv];
         });

@@ -24,7 +24,7 @@ public static partial class Ops
         int rows = d == 0 ? 0 : x.Length / d;
         var y = Tensor.Uninitialized(x.ShapeRef);
         bool record = Autograd.IsEnabled && (x.RequiresGrad || (weight?.RequiresGrad ?? false) || (bias?.RequiresGrad ?? false));
-        var xhat = record ? new float[x.Length] : null; // normalised input, kept only for backward
+        var xhat = record ? Memory.BufferPool.Rent(x.Length) : null; // normalised input, kept only for backward
         var rstd = new float[rows];
         var xs = x.Storage; int xo = x.Offset; var ys = y.Storage;
         float[]? w = weight?.Data.ToArray(), b = bias?.Data.ToArray();

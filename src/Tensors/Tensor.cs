@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LvlmEval.Tensors.Memory;
 
 namespace LvlmEval.Tensors;
 
@@ -20,7 +21,15 @@ public sealed class Tensor
     public int Length { get; }
 
     /// <summary>Creates a zero-filled tensor.</summary>
-    public Tensor(params int[] shape) : this(new float[ShapeUtil.Numel(shape)], 0, shape) { }
+    public Tensor(params int[] shape) : this(ZeroedStorage(ShapeUtil.Numel(shape)), 0, shape) { }
+
+    private static float[] ZeroedStorage(int length)
+    {
+        if (length < BufferPool.MinimumPooledFloats) return new float[length];
+        var storage = BufferPool.Rent(length);
+        storage.AsSpan(0, length).Clear();
+        return storage;
+    }
 
     /// <summary>Wraps <paramref name="data"/> (not copied) as a tensor of the given shape.</summary>
     public Tensor(float[] data, params int[] shape) : this(RequireLength(data, shape), 0, shape) { }
@@ -108,7 +117,12 @@ public sealed class Tensor
     public Tensor Detach() => new(Storage, Offset, _shape);
 
     /// <summary>A deep copy without autograd history.</summary>
-    public Tensor Clone() => new(ToArray(), _shape);
+    public Tensor Clone()
+    {
+        var copy = Uninitialized(_shape);
+        Data.CopyTo(copy.Data);
+        return copy;
+    }
 
     // ---- factories ----
 
@@ -120,7 +134,7 @@ public sealed class Tensor
     /// (and touching fresh pages twice) is measurable on large activations.
     /// </summary>
     internal static Tensor Uninitialized(params int[] shape) =>
-        new(GC.AllocateUninitializedArray<float>(ShapeUtil.Numel(shape)), 0, shape);
+        new(BufferPool.Rent(ShapeUtil.Numel(shape)), 0, shape);
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params int[] shape)

@@ -72,6 +72,7 @@ OPS = {
     "sigmoid": lambda t, p: torch.sigmoid(t[0]),
     "relu": lambda t, p: torch.relu(t[0]),
     "silu": lambda t, p: F.silu(t[0]),
+    "silu_mul": lambda t, p: F.silu(t[0]) * t[1],
     "gelu": lambda t, p: F.gelu(t[0]),
     "gelu_tanh": lambda t, p: gelu_tanh(t[0]),
     "quick_gelu": lambda t, p: t[0] * torch.sigmoid(1.702 * t[0]),

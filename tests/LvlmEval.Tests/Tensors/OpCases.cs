@@ -34,6 +34,9 @@ public static class OpCases
         Add("div_row", "div", None, t => t[0] / t[1], In(2, 3, 4), Away(4));
         Add("div_bcast_both", "div", None, t => t[0] / t[1], In(3, 1), Away(1, 4));
 
+        // The fused SwiGLU gate over more than one kernel chunk (512) and a vector tail.
+        Add("silu_mul_long", "silu_mul", None, t => Ops.SiluMul(t[0], t[1]), Wide(3, 701), In(3, 701));
+
         // Scalar ops.
         Add("add_scalar", "add_scalar", new { c = 1.5 }, t => t[0] + 1.5f, In(3, 5));
         Add("mul_scalar", "mul_scalar", new { c = -2.5 }, t => t[0] * -2.5f, In(3, 5));
@@ -54,6 +57,7 @@ public static class OpCases
             Add($"sigmoid_{s}", "sigmoid", None, t => Ops.Sigmoid(t[0]), Wide(shape));
             Add($"relu_{s}", "relu", None, t => Ops.Relu(t[0]), In(shape));
             Add($"silu_{s}", "silu", None, t => Ops.Silu(t[0]), Wide(shape));
+            Add($"silu_mul_{s}", "silu_mul", None, t => Ops.SiluMul(t[0], t[1]), Wide(shape), In(shape));
             Add($"gelu_{s}", "gelu", None, t => Ops.Gelu(t[0]), Wide(shape));
             Add($"gelu_tanh_{s}", "gelu_tanh", None, t => Ops.GeluTanh(t[0]), Wide(shape));
             Add($"quick_gelu_{s}", "quick_gelu", None, t => Ops.QuickGelu(t[0]), Wide(shape));
