@@ -39,7 +39,8 @@ internal static class BufferPool
     private static readonly ConditionalWeakTable<float[], Lease> Leases = new();
     private static int _minimumPooledFloats = 1 << 18;
     private static long _idleBytes;
-    private static long _freshBytesSinceCollection;
+    private static long _rentedBytesSinceCollection;
+    private static int _finalizerThreadId = -1;
 
     /// <summary>
     /// Most bytes the pool keeps idle (arrays waiting for reuse); more returned arrays are left to the GC. Default: half
@@ -49,12 +50,13 @@ internal static class BufferPool
     internal static long IdleLimitBytes { get; set; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
 
     /// <summary>
-    /// After this many bytes of fresh arrays the pool runs a full collection so dead tensors come back; without it
-    /// dead pooled arrays wait for a gen-2 collection the GC sizes by the (gigabytes of) live weights.
+    /// When a size class is empty and this many bytes were handed out since the last collection, the pool runs a full
+    /// collection before allocating: those tensors have likely died, and dead pooled arrays would otherwise wait for a
+    /// gen-2 collection the GC sizes by the (gigabytes of) live weights.
     /// </summary>
     internal static long CollectionBudgetBytes { get; set; } = 256L << 20;
 
-    /// <summary>Counters for tests and benchmarks: arrays handed out from the pool and freshly allocated.</summary>
+    /// <summary>Counters for tests and benchmarks: arrays handed out again, arrays allocated, collections run.</summary>
     internal static long Reused, Allocated, Collections;
 
     /// <summary>Bytes currently idle in the pool.</summary>
@@ -65,22 +67,19 @@ internal static class BufferPool
     {
         if (length < MinimumPooledFloats) return GC.AllocateUninitializedArray<float>(length);
         int sizeClass = ClassOf(length);
-        if (TryTake(sizeClass, out var array)) return array;
-        if (Interlocked.Read(ref _freshBytesSinceCollection) >= CollectionBudgetBytes)
-        {
-            Collect();
-            if (TryTake(sizeClass, out array)) return array;
-        }
-        return Allocate(sizeClass);
+        long bytes = (long)ClassLength(sizeClass) * sizeof(float);
+        if (Interlocked.Add(ref _rentedBytesSinceCollection, bytes) - bytes >= CollectionBudgetBytes && Idle[sizeClass].IsEmpty) Collect();
+        return TryTake(sizeClass, out var array) ? array : Allocate(sizeClass);
     }
 
     /// <summary>A full, non-compacting collection, then waits until the finalizers have returned every dead array.</summary>
     internal static void Collect()
     {
-        Interlocked.Exchange(ref _freshBytesSinceCollection, 0);
+        Interlocked.Exchange(ref _rentedBytesSinceCollection, 0);
         Interlocked.Increment(ref Collections);
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-        GC.WaitForPendingFinalizers();
+        // Waiting on the finalizer thread itself (a tensor made inside some finalizer) would never return.
+        if (Environment.CurrentManagedThreadId != Volatile.Read(ref _finalizerThreadId)) GC.WaitForPendingFinalizers();
         var memory = GC.GetGCMemoryInfo();
         if (memory.MemoryLoadBytes >= memory.HighMemoryLoadThresholdBytes) Trim(); // the machine needs the memory more than we do
     }
@@ -112,13 +111,13 @@ internal static class BufferPool
         // Pinned: the pinned-object heap never moves these, so a long-lived activation is not copied between generations.
         var array = GC.AllocateUninitializedArray<float>(ClassLength(sizeClass), pinned: true);
         Leases.Add(array, new Lease(array, sizeClass));
-        Interlocked.Add(ref _freshBytesSinceCollection, (long)array.Length * sizeof(float));
         Interlocked.Increment(ref Allocated);
         return array;
     }
 
     private static void Return(float[] array, Lease lease, int sizeClass)
     {
+        Volatile.Write(ref _finalizerThreadId, Environment.CurrentManagedThreadId);
         long bytes = (long)array.Length * sizeof(float);
         if (Interlocked.Add(ref _idleBytes, bytes) > IdleLimitBytes)
         {
