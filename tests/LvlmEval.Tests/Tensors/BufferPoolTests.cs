@@ -88,6 +88,27 @@ public sealed class BufferPoolTests
     }
 
     [Test]
+    public void ALoopOfShortLivedTensorsRunsOnAFewArrays()
+    {
+        long budget = BufferPool.CollectionBudgetBytes;
+        BufferPool.CollectionBudgetBytes = 16L << 20;
+        try
+        {
+            long allocatedBefore = BufferPool.Allocated;
+            var input = Tensor.Randn(new Random(2), 1 << 20); // 4 MiB
+            float sum = 0;
+            for (int i = 0; i < 64; i++) sum += Ops.Mul(input, 2f).Data[i]; // 256 MiB of products, each dead at once
+            long fresh = BufferPool.Allocated - allocatedBefore;
+            Assert.That(fresh, Is.LessThanOrEqualTo(16 / 4 + 3), "once the budget is handed out, an empty class collects before allocating");
+            Assert.That(sum, Is.Not.NaN);
+        }
+        finally
+        {
+            BufferPool.CollectionBudgetBytes = budget;
+        }
+    }
+
+    [Test]
     public void TensorsBelowTheThresholdAreLeftToTheGc()
     {
         var small = Filled(BufferPool.MinimumPooledFloats - 1, 1f);
