@@ -1,14 +1,16 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
-using Process = System.Diagnostics.Process;
 using LvlmEval.Models.Tracing;
 using LvlmEval.Tensors;
+using LvlmEval.Tensors.Memory;
 using LvlmEval.Tensors.Native;
+using Process = System.Diagnostics.Process;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace LvlmEval.Bench.Models;
 
 /// <summary>
-/// Where the time of a gradient trace goes on the Qwen2-0.5B-shaped LLaVA: plain forward, forward under autograd,
-/// backward of one logit, and the backward split by op (stopwatch around each node), with GC and kernel time.
+/// Where the time of a gradient trace goes on the Qwen2-0.5B-shaped LLaVA: plain forward, forward under autograd and
+/// backward of one logit, each with CPU user and kernel time, page faults, GC and buffer-pool counts; and the last
+/// round's backward split by op (a stopwatch around each node's backward).
 /// </summary>
 public sealed class LlavaBackwardSplit : IBenchmark
 {
@@ -58,16 +60,19 @@ public sealed class LlavaBackwardSplit : IBenchmark
     private static ProcessSnapshot Snapshot()
     {
         var p = Process.GetCurrentProcess();
-        // /proc/self/stat field 10 is the minor page-fault count (fresh pages the kernel had to map).
+        // Field 10 of /proc/self/stat (the 8th after the command name) counts minor page faults: pages mapped fresh.
         var stat = File.ReadAllText("/proc/self/stat");
         long faults = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7]);
         return new(p.UserProcessorTime.TotalSeconds, p.PrivilegedProcessorTime.TotalSeconds, GC.CollectionCount(0), GC.CollectionCount(2),
-            GC.GetTotalPauseDuration().TotalSeconds, faults, LvlmEval.Tensors.Memory.BufferPool.Reused, LvlmEval.Tensors.Memory.BufferPool.Allocated, LvlmEval.Tensors.Memory.BufferPool.Collections, LvlmEval.Tensors.Memory.BufferPool.IdleBytes);
+            GC.GetTotalPauseDuration().TotalSeconds, faults, BufferPool.Reused, BufferPool.Allocated, BufferPool.Collections, BufferPool.IdleBytes);
     }
 
-    private sealed record ProcessSnapshot(double User, double Kernel, int Gen0, int Gen2, double Pause, long Faults, long Reused, long Fresh, long Collections, long Idle)
+    private sealed record ProcessSnapshot(double User, double Kernel, int Gen0, int Gen2, double Pause, long Faults,
+        long Reused, long Fresh, long Collections, long Idle)
     {
         public static string operator -(ProcessSnapshot a, ProcessSnapshot b) =>
-            $"user {a.User - b.User:F2} s, kernel {a.Kernel - b.Kernel:F2} s, gen0 {a.Gen0 - b.Gen0}, gen2 {a.Gen2 - b.Gen2}, GC pause {a.Pause - b.Pause:F3} s, minor faults {a.Faults - b.Faults:N0}, pool reused {a.Reused - b.Reused} fresh {a.Fresh - b.Fresh} collections {a.Collections - b.Collections} idle {a.Idle / 1e9:F2} GB";
+            $"user {a.User - b.User:F2} s, kernel {a.Kernel - b.Kernel:F2} s, gen0 {a.Gen0 - b.Gen0}, gen2 {a.Gen2 - b.Gen2}, " +
+            $"GC pause {a.Pause - b.Pause:F3} s, minor faults {a.Faults - b.Faults:N0}, pool: reused {a.Reused - b.Reused}, " +
+            $"fresh {a.Fresh - b.Fresh}, collections {a.Collections - b.Collections}, idle {a.Idle / 1e9:F2} GB";
     }
 }
