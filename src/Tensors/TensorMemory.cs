@@ -8,7 +8,7 @@ namespace LvlmEval.Tensors;
 /// </summary>
 public static class TensorMemory
 {
-    /// <summary>Most bytes kept idle for reuse (default: a quarter of the memory the GC may use); 0 turns reuse off.</summary>
+    /// <summary>Most bytes kept idle for reuse (default: half the memory the GC may use); 0 turns reuse off.</summary>
     public static long IdleLimitBytes
     {
         get => BufferPool.IdleLimitBytes;

@@ -9,7 +9,8 @@ namespace LvlmEval.Tests.Models;
 /// <summary>
 /// Gradient traces with every tensor on pooled arrays (threshold lowered to 16 floats), cold and warm, give the same
 /// bits as traces on fresh arrays: no kernel reads memory it did not write (a recycled array holds stale values, fresh
-/// pages hold zeros), and no array is recycled while a trace can still read it.
+/// pages hold zeros), and no array is recycled while a trace can still read it. The fresh-array values themselves are
+/// checked against PyTorch by <see cref="LlavaParityTests"/>; this test pins the pool to them bit for bit.
 /// </summary>
 [NonParallelizable]
 public sealed class PooledMemoryTests
