@@ -1,4 +1,4 @@
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Explainers.Methods;
 
 namespace LvlmEval.Explainers;

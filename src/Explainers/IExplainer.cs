@@ -1,3 +1,4 @@
+using LvlmEval.Common;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
 
@@ -11,7 +12,7 @@ public interface IExplainer
 
     /// <summary>
     /// Checks the configuration against a loaded model before a run starts (layer or head out of range …), throwing a
-    /// <see cref="Configuration.ParameterException"/> that lists the valid values.
+    /// <see cref="ParameterException"/> that lists the valid values.
     /// </summary>
     void Validate(LlavaModel model) { }
 

@@ -1,4 +1,4 @@
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Metrics.Faithfulness;
 using LvlmEval.Metrics.Localisation;
 using LvlmEval.Metrics.Reliance;

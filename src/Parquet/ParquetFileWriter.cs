@@ -1,3 +1,4 @@
+using LvlmEval.Common;
 using LvlmEval.Parquet.Format;
 using LvlmEval.Parquet.Thrift;
 using LvlmEval.Parquet.Writing;

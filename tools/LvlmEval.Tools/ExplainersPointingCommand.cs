@@ -2,7 +2,7 @@ using System.Globalization;
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;
 using LvlmEval.Explainers;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Metrics;
 using LvlmEval.Metrics.Localisation;
 using LvlmEval.Models.Llava;

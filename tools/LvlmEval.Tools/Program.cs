@@ -38,7 +38,7 @@ public static class Program
             {
                 return ExplainersPointingCommand.Run(args[2..], Console.Out);
             }
-            catch (Exception e) when (e is ArgumentException or IOException or LvlmEval.Explainers.Configuration.ParameterException)
+            catch (Exception e) when (e is ArgumentException or IOException or LvlmEval.Common.ParameterException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;

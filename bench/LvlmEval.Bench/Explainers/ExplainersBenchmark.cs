@@ -3,7 +3,7 @@ using System.Text.Json;
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;
 using LvlmEval.Explainers;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
 using LvlmEval.Tensors;

@@ -1,6 +1,6 @@
 using LvlmEval.Bench.Models;
 using LvlmEval.Datasets.Shapes;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Metrics;
 using LvlmEval.Metrics.Faithfulness;
 using LvlmEval.Models.Llava;

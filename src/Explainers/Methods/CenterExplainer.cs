@@ -1,4 +1,4 @@
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Explainers.Core;
 
 namespace LvlmEval.Explainers.Methods;

@@ -1,4 +1,4 @@
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Tracing;
 using LvlmEval.Tensors;

@@ -1,4 +1,4 @@
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;

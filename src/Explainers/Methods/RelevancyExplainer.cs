@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Tracing;
 using LvlmEval.Tensors;

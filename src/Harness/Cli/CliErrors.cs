@@ -1,5 +1,5 @@
 using LvlmEval.Datasets;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Harness.Running;
 using LvlmEval.Imaging;

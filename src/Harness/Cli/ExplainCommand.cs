@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using LvlmEval.Explainers;
 using LvlmEval.Harness.Configuration;
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 using LvlmEval.Imaging;
 using LvlmEval.Imaging.Heatmaps;
 using LvlmEval.Models.Llava;

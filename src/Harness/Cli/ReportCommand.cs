@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LvlmEval.Harness.Reports;
+using LvlmEval.Reports;
 
 namespace LvlmEval.Harness.Cli;
 

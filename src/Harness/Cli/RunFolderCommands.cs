@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LvlmEval.Harness.Comparison;
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 
 namespace LvlmEval.Harness.Cli;
 

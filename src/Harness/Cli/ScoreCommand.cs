@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using LvlmEval.Datasets;
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 using LvlmEval.Metrics.Task;
 
 namespace LvlmEval.Harness.Cli;

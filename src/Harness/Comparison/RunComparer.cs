@@ -1,4 +1,4 @@
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 using LvlmEval.Metrics.Statistics;
 
 namespace LvlmEval.Harness.Comparison;

@@ -1,6 +1,6 @@
 using LvlmEval.Datasets;
 using LvlmEval.Explainers;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Harness.Plugins;
 using LvlmEval.Metrics;
 using LvlmEval.Models.Llava;

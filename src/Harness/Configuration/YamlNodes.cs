@@ -57,7 +57,7 @@ internal sealed class YamlNodes(string file)
         return value;
     }
 
-    /// <summary>Scalars as strings, lists as lists of strings (the form <see cref="Explainers.Configuration.ParameterSet"/> parses).</summary>
+    /// <summary>Scalars as strings, lists as lists of strings (the form <see cref="LvlmEval.Common.ParameterSet"/> parses).</summary>
     public Dictionary<string, object?> Parameters(YamlNode node, string what)
     {
         if (node is not YamlMappingNode map) throw Error(node, $"{what} must be a mapping of name: value, got {Describe(node)}");

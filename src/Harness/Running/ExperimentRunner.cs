@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LvlmEval.Datasets;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Harness.Configuration;
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 using LvlmEval.Models.Llava;
 using LvlmEval.Tensors;
 
@@ -41,7 +41,7 @@ public static class ExperimentRunner
         int shard = options.ShardIndex, shardCount = options.ShardCount;
         bool ours(PartName p) => p.Shard == shard && p.ShardCount == shardCount;
         string manifestPath = shardCount == 1 ? folder.Manifest : Path.Combine(folder.Path, $"manifest-{shard:D3}-of-{shardCount:D3}.json");
-        string runId = Manifest.RunId(config);
+        string runId = ExperimentManifest.RunId(config);
 
         bool hasParts = RunFolder.Tables.Any(t => folder.Parts(t).Any(ours));
         if (!options.Resume && (File.Exists(manifestPath) || hasParts))
@@ -50,7 +50,7 @@ public static class ExperimentRunner
         Directory.CreateDirectory(folder.Path);
 
         var started = DateTime.UtcNow;
-        var manifest = Manifest.Create(config, shard, shardCount, started);
+        var manifest = ExperimentManifest.Create(config, shard, shardCount, started);
         if (options.Resume && File.Exists(manifestPath) && Manifest.Read(manifestPath)["started_utc"] is JsonNode first)
         {
             manifest["started_utc"] = first.DeepClone();

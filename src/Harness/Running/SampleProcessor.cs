@@ -3,7 +3,7 @@ using System.Text.Json;
 using LvlmEval.Datasets;
 using LvlmEval.Explainers;
 using LvlmEval.Harness.Configuration;
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 using LvlmEval.Metrics;
 using LvlmEval.Models.Llava;
 

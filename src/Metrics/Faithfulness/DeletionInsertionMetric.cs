@@ -1,4 +1,4 @@
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Imaging.Heatmaps;
 using LvlmEval.Tensors;
 

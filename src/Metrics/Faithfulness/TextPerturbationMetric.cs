@@ -1,5 +1,5 @@
 using LvlmEval.Explainers;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Models.Llava;
 
 namespace LvlmEval.Metrics.Faithfulness;

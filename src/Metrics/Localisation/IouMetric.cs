@@ -1,5 +1,5 @@
 using System.Globalization;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 
 namespace LvlmEval.Metrics.Localisation;
 

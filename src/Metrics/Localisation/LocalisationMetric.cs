@@ -1,5 +1,5 @@
 using LvlmEval.Explainers;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Imaging.Heatmaps;
 using LvlmEval.Imaging.Perturbations;
 

@@ -1,4 +1,4 @@
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 
 namespace LvlmEval.Metrics.Reliance;
 

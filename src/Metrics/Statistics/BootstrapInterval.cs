@@ -1,3 +1,5 @@
+using LvlmEval.Common;
+
 namespace LvlmEval.Metrics.Statistics;
 
 /// <summary>A summary of one explainer's scores: the mean and its percentile bootstrap interval.</summary>
@@ -36,15 +38,6 @@ public sealed record BootstrapInterval(double Mean, double Lower, double Upper, 
             means[b] = sum / n;
         }
         Array.Sort(means);
-        return new BootstrapInterval(total / n, Quantile(means, (1 - level) / 2), Quantile(means, (1 + level) / 2), n, level);
-    }
-
-    /// <summary>Quantile <paramref name="q"/> of sorted values with linear interpolation between order statistics.</summary>
-    public static double Quantile(ReadOnlySpan<double> sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int low = (int)Math.Floor(position);
-        int high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
+        return new BootstrapInterval(total / n, Quantiles.Linear(means, (1 - level) / 2), Quantiles.Linear(means, (1 + level) / 2), n, level);
     }
 }

@@ -1,3 +1,4 @@
+using LvlmEval.Common;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;

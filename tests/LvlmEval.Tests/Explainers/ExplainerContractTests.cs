@@ -1,5 +1,5 @@
 using LvlmEval.Explainers;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Tests.Models;
 
 namespace LvlmEval.Tests.Explainers;

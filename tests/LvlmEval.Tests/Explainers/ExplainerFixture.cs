@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using LvlmEval.Explainers;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Models.Llava;
 using LvlmEval.Tensors;
 using LvlmEval.Tests.Infrastructure;

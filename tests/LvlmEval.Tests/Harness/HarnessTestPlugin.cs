@@ -1,5 +1,5 @@
 using LvlmEval.Explainers;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Harness.Plugins;
 using LvlmEval.Metrics;
 using LvlmEval.Models.Tracing;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 using LvlmEval.Tests.Infrastructure;
 
 namespace LvlmEval.Tests.Harness;

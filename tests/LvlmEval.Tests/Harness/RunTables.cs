@@ -1,4 +1,4 @@
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 
 namespace LvlmEval.Tests.Harness;
 

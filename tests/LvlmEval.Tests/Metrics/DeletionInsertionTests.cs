@@ -1,4 +1,4 @@
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Imaging.Perturbations;
 using LvlmEval.Metrics;
 using LvlmEval.Metrics.Faithfulness;

@@ -1,6 +1,6 @@
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;
-using LvlmEval.Explainers.Configuration;
+using LvlmEval.Common;
 using LvlmEval.Metrics.Faithfulness;
 using LvlmEval.Metrics.Localisation;
 using LvlmEval.Tensors;

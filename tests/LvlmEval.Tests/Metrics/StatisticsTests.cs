@@ -82,7 +82,7 @@ public sealed class StatisticsTests
         var constant = BootstrapInterval.OfMean([0.25, 0.25, 0.25], 1);
         Assert.That((constant.Mean, constant.Lower, constant.Upper), Is.EqualTo((0.25, 0.25, 0.25)));
         // numpy's linear quantile of [1, 2, 3, 4] at 0.25 is 1.75.
-        Assert.That(BootstrapInterval.Quantile([1.0, 2, 3, 4], 0.25), Is.EqualTo(1.75));
+        Assert.That(LvlmEval.Common.Quantiles.Linear([1.0, 2, 3, 4], 0.25), Is.EqualTo(1.75));
     }
 
     [Test]

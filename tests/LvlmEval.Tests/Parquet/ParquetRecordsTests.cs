@@ -1,3 +1,4 @@
+using LvlmEval.Common;
 using System.Text.Json;
 using LvlmEval.Parquet;
 using LvlmEval.Parquet.Records;

@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using LvlmEval.Harness.Reports.Charts;
+using LvlmEval.Reports.Charts;
 
 namespace LvlmEval.Tests.Reports;
 

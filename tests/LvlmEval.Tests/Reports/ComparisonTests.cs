@@ -1,5 +1,5 @@
-using LvlmEval.Harness.Reports;
-using LvlmEval.Harness.Reports.Runs;
+using LvlmEval.Reports;
+using LvlmEval.Reports.Runs;
 using LvlmEval.Tests.Infrastructure;
 
 namespace LvlmEval.Tests.Reports;

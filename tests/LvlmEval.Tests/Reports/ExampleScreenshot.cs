@@ -1,4 +1,4 @@
-using LvlmEval.Harness.Reports;
+using LvlmEval.Reports;
 using LvlmEval.Tests.Infrastructure;
 
 namespace LvlmEval.Tests.Reports;

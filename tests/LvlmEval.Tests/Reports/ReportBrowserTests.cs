@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LvlmEval.Harness.Reports;
+using LvlmEval.Reports;
 using LvlmEval.Imaging.Codecs;
 using LvlmEval.Tests.Infrastructure;
 

@@ -1,9 +1,9 @@
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using LvlmEval.Harness.Reports;
-using LvlmEval.Harness.Reports.Charts;
-using LvlmEval.Harness.Reports.Runs;
+using LvlmEval.Reports;
+using LvlmEval.Reports.Charts;
+using LvlmEval.Reports.Runs;
 using LvlmEval.Imaging.Codecs;
 using LvlmEval.Tests.Infrastructure;
 
@@ -81,7 +81,7 @@ public sealed class ReportWriterTests
 
         RunFixture.Write(dir.Path, samplesPerModel: 2, shards: 1);
         var broken = new MapRecord("r", "m", "shapes", "s1", "gradcam", -1, "", 2, 3, "[0.1, 0.2]");
-        var e = Assert.Throws<InvalidDataException>(() => LvlmEval.Harness.Reports.Gallery.MapImages.Values(broken));
+        var e = Assert.Throws<InvalidDataException>(() => LvlmEval.Reports.Gallery.MapImages.Values(broken));
         Assert.That(e!.Message, Does.Contain("gradcam").And.Contain("2×3"));
     }
 }

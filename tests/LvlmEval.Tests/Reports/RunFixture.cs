@@ -1,9 +1,9 @@
-using LvlmEval.Harness.Results;
+using LvlmEval.Results;
 using System.Globalization;
 using System.Text.Json;
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;
-using LvlmEval.Harness.Reports.Runs;
+using LvlmEval.Reports.Runs;
 using LvlmEval.Parquet;
 using LvlmEval.Parquet.Records;
 

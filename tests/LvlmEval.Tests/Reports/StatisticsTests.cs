@@ -1,4 +1,4 @@
-using LvlmEval.Harness.Reports.Statistics;
+using LvlmEval.Reports.Statistics;
 
 namespace LvlmEval.Tests.Reports;
 

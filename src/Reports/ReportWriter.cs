@@ -1,0 +1,87 @@
+using LvlmEval.Common;
+using System.Text;
+using LvlmEval.Reports.Charts;
+using LvlmEval.Reports.Runs;
+using LvlmEval.Reports.Sections;
+
+namespace LvlmEval.Reports;
+
+/// <summary>
+/// Writes a run's report: <c>RUN_DIR/report.html</c> (self-contained) and every chart as <c>charts/NAME.svg</c> and,
+/// when Chromium is available, <c>charts/NAME.png</c>.
+/// </summary>
+public static class ReportWriter
+{
+    /// <summary>Reads the run folder <paramref name="runDir"/> and writes its report; returns the path of report.html.</summary>
+    public static string Write(string runDir, ReportOptions? options = null)
+    {
+        options ??= new ReportOptions();
+        var run = RunData.Load(runDir);
+        var context = new ReportContext(run, options);
+        var sections = new List<string>
+        {
+            RunHeaderSection.Render(context),
+            LeaderboardSection.Render(context),
+            CurvesSection.Render(context),
+            RelianceSection.Render(context),
+            AccuracySection.Render(context),
+            GallerySection.Render(context),
+        };
+        var notes = WriteCharts(context.Charts, Path.Combine(runDir, "charts"), options);
+        var m = run.Manifest;
+        string html = HtmlPage.Render($"LvlmEval report · {m.RunId}",
+            $"{string.Join(", ", m.Models)} on {string.Join(", ", m.Datasets.Select(d => d.Name))} · config {m.ConfigHash} · commit {m.CodeCommit}",
+            [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), ("reliance", "Reliance"), ("accuracy", "Accuracy"), ("gallery", "Gallery")],
+            sections, notes);
+        return WriteAtomically(Path.Combine(runDir, "report.html"), html);
+    }
+
+    /// <summary>
+    /// Writes the nightly comparison of <paramref name="candidateRunDir"/> against <paramref name="baselineRunDir"/>
+    /// (default output: CANDIDATE/comparison.html); returns its path.
+    /// </summary>
+    public static string WriteComparison(string baselineRunDir, string candidateRunDir, string? outputPath = null, ReportOptions? options = null)
+    {
+        options ??= new ReportOptions();
+        var baseline = RunData.Load(baselineRunDir);
+        var candidate = RunData.Load(candidateRunDir);
+        var context = new ReportContext(candidate, options);
+        string section = ComparisonSection.Render(context, baseline);
+        outputPath ??= Path.Combine(candidateRunDir, "comparison.html");
+        var notes = WriteCharts(context.Charts, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outputPath))!, "charts"), options);
+        string html = HtmlPage.Render($"LvlmEval comparison · {candidate.Manifest.RunId} vs {baseline.Manifest.RunId}",
+            $"baseline {baseline.Manifest.RunId} (commit {baseline.Manifest.CodeCommit}) → candidate {candidate.Manifest.RunId} (commit {candidate.Manifest.CodeCommit})",
+            [("comparison", "Changes")], [section], notes);
+        return WriteAtomically(outputPath, html);
+    }
+
+    /// <summary>SVG files always; PNG files when Chromium is found. Returns notes for the page when PNGs could not be made.</summary>
+    private static List<string> WriteCharts(IReadOnlyList<SvgChart> charts, string chartsDir, ReportOptions options)
+    {
+        var notes = new List<string>();
+        Directory.CreateDirectory(chartsDir);
+        foreach (var chart in charts) WriteAtomically(Path.Combine(chartsDir, chart.Name + ".svg"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + chart.Svg);
+        if (!options.RasterizeCharts || charts.Count == 0) return notes;
+        string? chromium = ChartRasterizer.FindChromium(options.ChromiumPath);
+        if (chromium is null)
+        {
+            notes.Add("charts/*.png were not written: no Chromium found (install Debian's chromium or set LVLM_EVAL_CHROMIUM). The SVG files are complete.");
+            return notes;
+        }
+        try
+        {
+            ChartRasterizer.WritePngs(charts, chartsDir, chromium);
+        }
+        catch (ChromiumException e)
+        {
+            notes.Add($"charts/*.png were not written: {e.Message}");
+        }
+        return notes;
+    }
+
+    private static string WriteAtomically(string path, string text)
+    {
+        AtomicFile.WriteAllText(path, text);
+        return path;
+    }
+}

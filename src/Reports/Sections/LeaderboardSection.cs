@@ -1,0 +1,49 @@
+using System.Text;
+
+namespace LvlmEval.Reports.Sections;
+
+/// <summary>The leaderboard tables: mean [95 % CI] per explainer and metric, the best per column starred, Wilcoxon p vs the best.</summary>
+internal static class LeaderboardSection
+{
+    public static string Render(ReportContext context)
+    {
+        var sb = new StringBuilder("<section id=\"leaderboard\"><h2>Leaderboard</h2>");
+        sb.Append("<p class=\"note\">Mean over samples of each explainer's sequence-level score, with a seeded percentile bootstrap 95 % CI ")
+          .Append($"({context.Options.BootstrapResamples} resamples). ★ best per column (↓ lower is better, ↑ higher). ")
+          .Append($"p: two-sided Wilcoxon signed-rank test against the best on the samples both scored; bold when p &lt; {context.Options.SignificanceLevel}.</p>");
+        var tables = Leaderboard.Build(context.Run.Scores, context.Options);
+        if (tables.Count == 0) sb.Append("<p class=\"empty\">No explanation scores in this run.</p>");
+        foreach (var table in tables)
+        {
+            sb.Append("<h3>").Append(Html.E(table.Model)).Append(" · ").Append(Html.E(table.Dataset)).Append("</h3>");
+            sb.Append("<div class=\"scroll\"><table class=\"data leaderboard\" data-model=\"").Append(Html.E(table.Model)).Append("\" data-dataset=\"")
+              .Append(Html.E(table.Dataset)).Append("\"><thead><tr><th>explainer</th>");
+            foreach (var metric in table.Metrics)
+                sb.Append("<th>").Append(Html.E(metric)).Append(context.Options.LowerIsBetter(metric) ? " ↓" : " ↑").Append("</th>");
+            sb.Append("</tr></thead><tbody>");
+            foreach (var explainer in table.Explainers)
+            {
+                sb.Append("<tr data-explainer=\"").Append(Html.E(explainer)).Append("\"><th>").Append(Html.E(explainer)).Append("</th>");
+                foreach (var metric in table.Metrics)
+                {
+                    if (!table.Cells.TryGetValue((explainer, metric), out var cell)) { sb.Append("<td class=\"missing\">—</td>"); continue; }
+                    var s = cell.Summary;
+                    sb.Append("<td class=\"").Append(cell.IsBest ? "best" : "").Append("\" data-metric=\"").Append(Html.E(metric))
+                      .Append("\" data-mean=\"").Append(Html.R(s.Mean)).Append("\" data-n=\"").Append(Html.I(s.Count)).Append("\" data-lower=\"")
+                      .Append(Html.R(s.Lower)).Append("\" data-upper=\"").Append(Html.R(s.Upper)).Append('"');
+                    if (cell.VersusBest is { } t) sb.Append(" data-p=\"").Append(Html.R(t.PValue)).Append('"');
+                    sb.Append("><span class=\"mean\">").Append(Html.F(s.Mean)).Append(cell.IsBest ? " ★" : "").Append("</span> <span class=\"ci\">[")
+                      .Append(Html.F(s.Lower)).Append(", ").Append(Html.F(s.Upper)).Append("]</span> <span class=\"n\">n=").Append(Html.I(s.Count)).Append("</span>");
+                    if (cell.VersusBest is { } test)
+                        sb.Append(" <span class=\"p").Append(test.PValue < context.Options.SignificanceLevel ? " sig" : "").Append("\" title=\"Wilcoxon vs best on ")
+                          .Append(Html.I(test.Count)).Append(" non-zero pairs, effect size r = ").Append(Html.F(test.RankBiserial)).Append("\">p=")
+                          .Append(Html.E(Html.P(test.PValue))).Append("</span>");
+                    sb.Append("</td>");
+                }
+                sb.Append("</tr>");
+            }
+            sb.Append("</tbody></table></div>");
+        }
+        return sb.Append("</section>").ToString();
+    }
+}

@@ -1,0 +1,19 @@
+namespace LvlmEval.Results;
+
+/// <summary>One row of the <c>samples</c> table: a model's answer to one dataset sample and its task score.</summary>
+public sealed record SampleRecord(
+    string RunId, string Model, string Dataset, string Split, string SampleId, string Question, string? QuestionType,
+    string References, string Answer, string AnswerTokenIds, double TaskScore, double? ImageReliance, double GenerationMs);
+
+/// <summary>One row of the <c>scores</c> table; <see cref="Explainer"/> is "" for sample-level metrics and <see cref="TokenIndex"/> −1 for the sequence.</summary>
+public sealed record ScoreRecord(string RunId, string Model, string Dataset, string SampleId, string Explainer, string Metric, int TokenIndex, double Value);
+
+/// <summary>One point of a perturbation curve in the <c>curves</c> table.</summary>
+public sealed record CurveRecord(string RunId, string Model, string Dataset, string SampleId, string Explainer, string Metric, int Step, double Fraction, double Score);
+
+/// <summary>One heatmap in the <c>maps</c> table: row-major values on the patch grid as a JSON array; <see cref="TokenIndex"/> −1 is the sequence map.</summary>
+public sealed record MapRecord(
+    string RunId, string Model, string Dataset, string SampleId, string Explainer, int TokenIndex, string Token, int GridHeight, int GridWidth, string Values);
+
+/// <summary>One failure of a (model, dataset, sample, explainer) unit at a stage (load, generate, explain, metric), as written to errors.jsonl.</summary>
+public sealed record ErrorRecord(string Model, string Dataset, string SampleId, string? Explainer, string Stage, string Message, int Shard, int Chunk);
