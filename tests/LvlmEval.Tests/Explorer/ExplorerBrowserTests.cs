@@ -100,6 +100,31 @@ public sealed class ExplorerBrowserTests
     }
 
     [Test]
+    public async Task ServedReportLinksToTheRunsSamples()
+    {
+        Assert.That(File.Exists(Path.Combine(ExplorerFixture.RunFolder, "report.html")), "the run wrote its report");
+        var (playwright, browser) = await Launch();
+        try
+        {
+            var page = await browser.NewPageAsync();
+            var errors = new List<string>();
+            page.PageError += (_, error) => errors.Add(error);
+            await page.GotoAsync(new Uri(ExplorerFixture.Server.Address, "runs/run/report.html").ToString());
+            await page.ClickAsync("#explorer-link");
+            await page.WaitForSelectorAsync("#samples tbody tr");
+            Assert.That(page.Url, Does.EndWith("/#run=run"));
+            Assert.That(await page.IsVisibleAsync("#panel-runs"), "the runs tab is open");
+            Assert.That(await page.Locator("#samples tbody tr").CountAsync(), Is.EqualTo(4));
+            Assert.That(errors, Is.Empty);
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+
+    [Test]
     public async Task EditedAnswerStandsBesideTheOriginal()
     {
         var (playwright, browser) = await Launch();
