@@ -10,7 +10,7 @@ public static class DatasetInspector
     /// <summary>Reads the whole selection and summarises it.</summary>
     public static DatasetSummary Inspect(string format, DatasetOptions options, int firstSamples = 5)
     {
-        var loader = DatasetRegistry.Create(format);
+        var loader = DatasetRegistry.All.Create(format);
         var samples = new List<Sample>();
         var errors = new List<SampleError>();
         int count = 0;

@@ -1,54 +1,21 @@
-using LvlmEval.Common;
-using LvlmEval.Metrics.Faithfulness;
-using LvlmEval.Metrics.Localisation;
-using LvlmEval.Metrics.Reliance;
+using LvlmEval.Common.Registries;
 
 namespace LvlmEval.Metrics;
 
-/// <summary>Maps the names used in experiment files to metric factories.</summary>
+/// <summary>Metrics by the name used in experiment files, and the descriptors of the rows they write.</summary>
 public static class MetricRegistry
 {
-    private static readonly Dictionary<string, Func<ParameterSet, IMetric>> Factories = new(StringComparer.Ordinal)
-    {
-        ["deletion"] = p => new DeletionInsertionMetric("deletion", deletion: true, insertion: false, p),
-        ["insertion"] = p => new DeletionInsertionMetric("insertion", deletion: false, insertion: true, p),
-        ["deletion-insertion"] = p => new DeletionInsertionMetric("deletion-insertion", deletion: true, insertion: true, p),
-        ["text-perturbation"] = p => new TextPerturbationMetric(p),
-        ["relevance-share"] = p => new RelevanceShareMetric(p),
-        ["behavioural-reliance"] = p => new BehaviouralRelianceMetric(p),
-        ["pointing-game"] = p => new PointingGameMetric(p),
-        ["energy-pointing-game"] = p => new EnergyPointingGameMetric(p),
-        ["relevance-rank"] = p => new RelevanceRankMetric(p),
-        ["iou"] = p => new IouMetric(p),
-        ["pixel-ap"] = p => new PixelApMetric(p),
-    };
+    /// <summary>Every metric declared in this assembly (each metric's static <c>Registration</c>); plugins and tests add more.</summary>
+    public static Registry<IMetric> All { get; } = Registry<IMetric>.Discover("metric", typeof(IMetric).Assembly);
 
-    /// <summary>Every registered name, sorted.</summary>
-    public static IReadOnlyList<string> Names => Factories.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>The samples table's task score, compared and ranked like a metric row.</summary>
+    public static RowDescriptor TaskScoreRow { get; } =
+        new("task_score", Direction.HigherIsBetter, 0, 1, Granularity.Sample, "the dataset's official answer score");
 
-    /// <summary>Adds or replaces <paramref name="name"/> (methods defined outside this assembly: plugins, tests).</summary>
-    public static void Register(string name, Func<ParameterSet, IMetric> factory)
-    {
-        lock (Factories) Factories[name] = factory;
-    }
-
-    /// <summary>Removes a metric added with <c>Register</c> (plugins loaded for one run, tests); returns whether it was there.</summary>
-    public static bool Unregister(string name)
-    {
-        lock (Factories) return Factories.Remove(name);
-    }
-
-    /// <summary>Whether <paramref name="name"/> is registered.</summary>
-    public static bool Contains(string name) => Factories.ContainsKey(name);
-
-    /// <summary>Builds metric <paramref name="name"/> from its parameters; unknown names and parameters fail listing the valid ones.</summary>
-    public static IMetric Create(string name, ParameterSet? parameters = null)
-    {
-        if (!Factories.TryGetValue(name, out var factory))
-            throw new ParameterException($"{(parameters?.Location is { } l ? l + ": " : "")}unknown metric '{name}'; valid metrics: {string.Join(", ", Names)}");
-        var set = parameters ?? new ParameterSet($"metric '{name}'");
-        var metric = factory(set);
-        set.RejectUnknown();
-        return metric;
-    }
+    /// <summary>
+    /// The descriptor of a scores-table row name, from the registered metrics' declared rows (or the task score);
+    /// null for a row no registered metric declares (e.g. written by a plugin that is not loaded).
+    /// </summary>
+    public static RowDescriptor? DescribeRow(string row) =>
+        TaskScoreRow.Matches(row) ? TaskScoreRow : All.Descriptors.SelectMany(d => d.Rows).FirstOrDefault(r => r.Matches(row));
 }

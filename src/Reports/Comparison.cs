@@ -1,3 +1,5 @@
+using LvlmEval.Common.Registries;
+using LvlmEval.Metrics;
 using LvlmEval.Reports.Runs;
 using LvlmEval.Reports.Statistics;
 
@@ -12,6 +14,8 @@ public enum ChangeFlag
     Regression,
     /// <summary>Significantly better and beyond tolerance.</summary>
     Improvement,
+    /// <summary>Significantly different and beyond tolerance, for a metric with no better side.</summary>
+    Changed,
     /// <summary>Only in the candidate run.</summary>
     Added,
     /// <summary>Only in the baseline run.</summary>
@@ -62,7 +66,9 @@ public static class Comparison
     {
         bool significant = change.Lower > 0 || change.Upper < 0;
         if (!significant || Math.Abs(change.Mean) <= options.ComparisonTolerance) return ChangeFlag.None;
-        bool better = options.LowerIsBetter(metric) ? change.Mean < 0 : change.Mean > 0;
+        var direction = MetricRegistry.DescribeRow(metric)?.Direction ?? Direction.Neither;
+        if (direction == Direction.Neither) return ChangeFlag.Changed;
+        bool better = direction == Direction.LowerIsBetter ? change.Mean < 0 : change.Mean > 0;
         return better ? ChangeFlag.Improvement : ChangeFlag.Regression;
     }
 

@@ -1,3 +1,5 @@
+using LvlmEval.Common.Registries;
+using LvlmEval.Metrics;
 using LvlmEval.Results;
 using LvlmEval.Reports.Runs;
 using LvlmEval.Reports.Statistics;
@@ -12,7 +14,7 @@ public sealed record LeaderboardCell(MeanInterval Summary, bool IsBest, Wilcoxon
 public sealed record LeaderboardTable(string Model, string Dataset, IReadOnlyList<string> Explainers, IReadOnlyList<string> Metrics,
     IReadOnlyDictionary<(string Explainer, string Metric), LeaderboardCell> Cells);
 
-/// <summary>Builds leaderboards: mean and bootstrap CI per cell, the best per column by the metric's direction, Wilcoxon vs the best on shared samples.</summary>
+/// <summary>Builds leaderboards: mean and bootstrap CI per cell, the best per column in the direction the metric's descriptor declares, Wilcoxon vs the best on shared samples.</summary>
 public static class Leaderboard
 {
     /// <summary>One table per (model, dataset), in order of first appearance.</summary>
@@ -32,8 +34,10 @@ public static class Leaderboard
                     .ToDictionary(e => e, e => ReportStatistics.Summarise(values[(e, metric)].Select(s => s.Value),
                         CellSeed(options.Seed, group.Key.Model, group.Key.Dataset, e, metric), options.BootstrapResamples));
                 if (summaries.Count == 0) continue;
-                bool lower = options.LowerIsBetter(metric);
-                string best = summaries.Where(kv => double.IsFinite(kv.Value.Mean))
+                // The column is ranked in the direction its metric declares; rows without one are shown unranked.
+                var direction = MetricRegistry.DescribeRow(metric)?.Direction ?? Direction.Neither;
+                bool lower = direction == Direction.LowerIsBetter;
+                string best = direction == Direction.Neither ? "" : summaries.Where(kv => double.IsFinite(kv.Value.Mean))
                     .OrderBy(kv => lower ? kv.Value.Mean : -kv.Value.Mean).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key).FirstOrDefault() ?? "";
                 foreach (var (explainer, summary) in summaries)
                 {

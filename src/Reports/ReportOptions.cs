@@ -12,14 +12,8 @@ public sealed record ReportOptions
     /// <summary>p-value below which a difference from the best explainer is called significant.</summary>
     public double SignificanceLevel { get; init; } = 0.05;
 
-    /// <summary>Metric whose sequence-level value ranks gallery cases (1 = the map's peak is on the evidence).</summary>
-    public string PointingGameMetric { get; init; } = "pointing_game";
-
-    /// <summary>Metrics whose names contain this are text-vs-image relevance shares (image share of relevance, 0..1).</summary>
-    public string RelevanceShareMetric { get; init; } = "relevance_share";
-
-    /// <summary>Whether lower values of a metric are better; by default deletion scores (but not insertion−deletion differences).</summary>
-    public Func<string, bool> LowerIsBetter { get; init; } = DefaultLowerIsBetter;
+    /// <summary>Metric row whose sequence-level value ranks gallery cases (1 = the map's peak is on the evidence).</summary>
+    public string PointingGameMetric { get; init; } = LvlmEval.Metrics.Localisation.PointingGameMetric.Row;
 
     /// <summary>Samples shown in full (every explainer, every token map) per model and dataset; null = the first few with maps.</summary>
     public IReadOnlyList<string>? GallerySamples { get; init; }
@@ -44,8 +38,4 @@ public sealed record ReportOptions
 
     /// <summary>In a comparison, changes smaller than this (absolute) are never flagged.</summary>
     public double ComparisonTolerance { get; init; } = 0.01;
-
-    /// <summary>The default direction rule: names with "deletion" and without "insertion" are lower-is-better.</summary>
-    public static bool DefaultLowerIsBetter(string metric) =>
-        metric.Contains("deletion", StringComparison.OrdinalIgnoreCase) && !metric.Contains("insertion", StringComparison.OrdinalIgnoreCase);
 }

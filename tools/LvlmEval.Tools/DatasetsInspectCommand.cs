@@ -34,7 +34,7 @@ public static class DatasetsInspectCommand
                 default: throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}");
             }
         }
-        if (format is null) throw new ArgumentException($"--format is required ({string.Join(", ", DatasetRegistry.Names)}). Usage: {Usage}");
+        if (format is null) throw new ArgumentException($"--format is required ({string.Join(", ", DatasetRegistry.All.Names)}). Usage: {Usage}");
         var summary = DatasetInspector.Inspect(format, new DatasetOptions { Root = root ?? "", Split = split, Limit = limit, Settings = settings }, first);
         output.Write(json ? summary.ToJson() + Environment.NewLine : summary.ToText());
         return 0;

@@ -55,7 +55,7 @@ public static class ExplainersPointingCommand
     /// <summary>Pointing-game accuracy of each method over the first <paramref name="limit"/> Shapes test questions that have evidence.</summary>
     public static IReadOnlyList<PointingResult> Evaluate(LlavaModel model, IReadOnlyList<string> methods, int limit, int seed = 0)
     {
-        var explainers = methods.Select(m => ExplainerRegistry.Create(m)).ToArray();
+        var explainers = methods.Select(m => ExplainerRegistry.All.Create(m)).ToArray();
         foreach (var e in explainers) e.Validate(model);
         var metric = new PointingGameMetric(new ParameterSet("metric 'pointing-game'",
             new Dictionary<string, object?> { ["tolerance"] = 0, ["upsample"] = "nearest", ["per_token"] = false }));

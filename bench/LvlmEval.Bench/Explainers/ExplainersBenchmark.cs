@@ -56,7 +56,7 @@ public sealed class ExplainersBenchmark : IBenchmark
         foreach (var (method, parameters, bound, perToken) in Methods)
         {
             if (boundedOnly && (bound == 0 || (method == "logit-lens" && parameters.Length == 0))) continue;
-            var explainer = ExplainerRegistry.Create(method, new ParameterSet(method, parameters.ToDictionary(p => p.Item1, p => p.Item2)));
+            var explainer = ExplainerRegistry.All.Create(method, new ParameterSet(method, parameters.ToDictionary(p => p.Item1, p => p.Item2)));
             Explanation? last = null;
             var (plainRuns, runs) = Timing.SecondsInterleaved(Plain,
                 () => last = explainer.Explain(new ExplainRequest { Model = model, Prepared = prepared, AnswerIds = answer }),
@@ -77,7 +77,7 @@ public sealed class ExplainersBenchmark : IBenchmark
         Console.WriteLine($"{"method",-26} {"forwards",9} {"one-by-one s",13} {"batched s",10} {"speed-up",9}");
         foreach (var (method, parameters) in methods)
         {
-            IExplainer Make(int size) => ExplainerRegistry.Create(method, new ParameterSet(method,
+            IExplainer Make(int size) => ExplainerRegistry.All.Create(method, new ParameterSet(method,
                 parameters.Append(("batch_size", (object?)size)).ToDictionary(p => p.Item1, p => p.Item2)));
             var request = new ExplainRequest { Model = model, Prepared = prepared, AnswerIds = answer, Seed = 1, Traces = new TraceCache() };
             var one = Make(1);

@@ -22,7 +22,7 @@ public sealed class ExplorerViewsBenchmark : IBenchmark
         string folder = Path.Combine(RepoRoot(), "models", "tiny-llava-shapes");
         var model = LlavaModel.Load(folder);
         var served = new ServedModel("tiny-llava-shapes", folder, model);
-        var sample = DatasetReader.Read(DatasetRegistry.Create("shapes"), new DatasetOptions { Root = "", Split = "test", Limit = 1 }).Single().Sample!;
+        var sample = DatasetReader.Read(DatasetRegistry.All.Create("shapes"), new DatasetOptions { Root = "", Split = "test", Limit = 1 }).Single().Sample!;
         var session = AnswerSession.Create(served, sample.Image.Load(), sample.Prompt, PromptTemplate.Auto, 4);
         int layers = model.Language.NumLayers, heads = model.Config.Text.NumHeads, answer = session.AnswerIds.Length;
         int switches = layers * (heads + 1) * (answer + 1);

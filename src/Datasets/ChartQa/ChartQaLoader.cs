@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LvlmEval.Datasets.Formats;
@@ -14,7 +15,12 @@ public sealed class ChartQaLoader : IDatasetLoader
     /// <summary>Answer-format instruction appended to every query.</summary>
     public const string DefaultInstruction = "Answer the question with a single word.";
 
-    public string Name => "chartqa";
+    /// <summary>Registry entry: the format name used in experiment files.</summary>
+    public static Registration<IDatasetLoader> Registration { get; } = new(
+        new Descriptor("chartqa", "ChartQA chart questions", "Masry et al. 2022", "reads files only", Granularity.Sample), _ => new ChartQaLoader());
+
+    /// <inheritdoc/>
+    public string Name => Registration.Descriptor.Name;
     public string DefaultSplit => "test";
     public string ExpectedLayout => """
         ROOT/ChartQA Dataset/          (ROOT may also be "ChartQA Dataset" itself)

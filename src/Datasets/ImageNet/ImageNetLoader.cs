@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using System.Globalization;
 using LvlmEval.Datasets.Formats;
 
@@ -13,7 +14,12 @@ public sealed class ImageNetLoader : IDatasetLoader
     /// <summary>Default prompt.</summary>
     public const string DefaultPrompt = "What is the main object in this image? Answer the question using a single word or phrase.";
 
-    public string Name => "imagenet";
+    /// <summary>Registry entry: the format name used in experiment files.</summary>
+    public static Registration<IDatasetLoader> Registration { get; } = new(
+        new Descriptor("imagenet", "ImageNet validation classes", "Russakovsky et al. 2015", "reads files only", Granularity.Sample), _ => new ImageNetLoader());
+
+    /// <inheritdoc/>
+    public string Name => Registration.Descriptor.Name;
     public string DefaultSplit => "val";
     public string ExpectedLayout => """
         Flat layout:                                   ImageFolder layout:

@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using LvlmEval.Datasets.Formats;
 
 namespace LvlmEval.Datasets.Mmvp;
@@ -23,7 +24,12 @@ public sealed class MmvpLoader : IDatasetLoader
 
     private static readonly string[] ImageFolderNames = ["MMVP Images", "MMVP Imgaes"];
 
-    public string Name => "mmvp";
+    /// <summary>Registry entry: the format name used in experiment files.</summary>
+    public static Registration<IDatasetLoader> Registration { get; } = new(
+        new Descriptor("mmvp", "MMVP multiple-choice pairs", "Tong et al. 2024 (Eyes wide shut)", "reads files only", Granularity.Sample), _ => new MmvpLoader());
+
+    /// <inheritdoc/>
+    public string Name => Registration.Descriptor.Name;
     public string DefaultSplit => "test";
     public string ExpectedLayout => """
         ROOT/

@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using System.Globalization;
 
 namespace LvlmEval.Datasets.Shapes;
@@ -13,7 +14,12 @@ public sealed class ShapesLoader : IDatasetLoader
     /// <summary>Answer-format instruction appended to each question.</summary>
     public const string DefaultInstruction = "Answer with a single word.";
 
-    public string Name => "shapes";
+    /// <summary>Registry entry: the format name used in experiment files.</summary>
+    public static Registration<IDatasetLoader> Registration { get; } = new(
+        new Descriptor("shapes", "synthetic shapes with exact evidence masks", "LvlmEval synthetic benchmark", "reads files only", Granularity.Sample), _ => new ShapesLoader());
+
+    /// <inheritdoc/>
+    public string Name => Registration.Descriptor.Name;
     public string DefaultSplit => "test";
     public bool RequiresRoot => false;
     public string ExpectedLayout => "(generated in memory; no files needed — the root is ignored)";

@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using LvlmEval.Datasets.Formats;
 using LvlmEval.Imaging;
 
@@ -17,7 +18,12 @@ public sealed class VocLoader : IDatasetLoader
         ["describe"] = ("Describe the {class} in the image.", false),
     };
 
-    public string Name => "voc";
+    /// <summary>Registry entry: the format name used in experiment files.</summary>
+    public static Registration<IDatasetLoader> Registration { get; } = new(
+        new Descriptor("voc", "PASCAL VOC classes with segmentation masks", "Everingham et al. 2010", "reads files only", Granularity.Sample), _ => new VocLoader());
+
+    /// <inheritdoc/>
+    public string Name => Registration.Descriptor.Name;
     public string DefaultSplit => "val";
     public string ExpectedLayout => """
         ROOT/VOCdevkit/VOC2012/          (ROOT may also be VOCdevkit/ or VOC2012/ itself)

@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 namespace LvlmEval.Datasets.Vqa;
 
 /// <summary>
@@ -9,7 +10,12 @@ public sealed class VqaV2Loader : IDatasetLoader
     /// <summary>Answer-format instruction appended to every question (LLaVA's VQAv2 prompt).</summary>
     public const string DefaultInstruction = "Answer the question using a single word or phrase.";
 
-    public string Name => "vqav2";
+    /// <summary>Registry entry: the format name used in experiment files.</summary>
+    public static Registration<IDatasetLoader> Registration { get; } = new(
+        new Descriptor("vqav2", "VQAv2 questions with ten answers", "Goyal et al. 2017", "reads files only", Granularity.Sample), _ => new VqaV2Loader());
+
+    /// <inheritdoc/>
+    public string Name => Registration.Descriptor.Name;
     public string DefaultSplit => "val2014";
     public string ExpectedLayout => """
         ROOT/

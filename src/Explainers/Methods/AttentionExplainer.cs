@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
@@ -20,8 +21,13 @@ public sealed class AttentionExplainer : IExplainer
         _heads = new LayerChoice(parameters, "heads", "head");
     }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("attention", "raw attention from the query predicting the answer token to the image tokens", "Stan et al. 2024, LVLM-Interpret", "1 forward (shared trace)", Granularity.Token | Granularity.Sequence),
+        p => new AttentionExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "attention";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public TraceOptions TraceNeeds => new() { LanguageAttentions = true };

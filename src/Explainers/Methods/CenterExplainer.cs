@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 
 namespace LvlmEval.Explainers.Methods;
@@ -14,8 +15,13 @@ public sealed class CenterExplainer : IExplainer
     /// <summary>Parameters: <c>sigma</c> (fraction of the grid side, default 0.25).</summary>
     public CenterExplainer(ParameterSet parameters) => _sigma = parameters.Double("sigma", 0.25, 1e-3, 100);
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("center", "Gaussian centre-bias map (sanity baseline)", "centre-bias baseline of saliency benchmarks", "none", Granularity.Token | Granularity.Sequence),
+        p => new CenterExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "center";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public Explanation Explain(ExplainRequest request)

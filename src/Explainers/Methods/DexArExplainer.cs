@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
@@ -29,8 +30,13 @@ public sealed class DexArExplainer : IExplainer
         _tokenFilter = parameters.Bool("token_filter", true);
     }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("dexar", "dynamic head- and token-filtered attention gradients of the logit lens", "Bousselham, Boggust, Strobelt & Kuehne 2026 (DEX-AR)", "1 forward (shared trace), local gradients only", Granularity.Token | Granularity.Sequence),
+        p => new DexArExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "dexar";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public TraceOptions TraceNeeds => LayerInternals.Needs;

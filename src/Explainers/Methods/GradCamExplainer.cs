@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
@@ -22,8 +23,13 @@ public sealed class GradCamExplainer : IExplainer
         _layer = parameters.OptionalInt("layer");
     }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("gradcam", "Grad-CAM on a vision-tower layer", "Selvaraju et al. 2017", "1 forward + 1 backward per answer token and for the sequence", Granularity.Token | Granularity.Sequence),
+        p => new GradCamExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "gradcam";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public TraceOptions TraceNeeds => new() { VisionHiddenStates = true, Gradients = true, GradientsToPixels = true };

@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
@@ -29,8 +30,13 @@ public sealed class HeadContributionExplainer : IExplainer
             throw parameters.Error(_layer is null ? "layer" : "head", null, "both 'layer' and 'head' (a fixed head) or neither (the top head)");
     }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("head-contribution", "per-position contribution of the most important attention head", "Yu & Ananiadou 2024", "1 forward (shared trace)", Granularity.Token | Granularity.Sequence),
+        p => new HeadContributionExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "head-contribution";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public TraceOptions TraceNeeds => LayerInternals.Needs;

@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Tracing;
 
@@ -16,8 +17,13 @@ public sealed class InputXGradientExplainer : IExplainer
     /// <summary>Parameters: <c>absolute</c> (default true).</summary>
     public InputXGradientExplainer(ParameterSet parameters) => _absolute = parameters.Bool("absolute", true);
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("input-x-gradient", "input times gradient in pixel space", "Shrikumar et al. 2016", "1 forward + 1 backward per answer token and for the sequence", Granularity.Token | Granularity.Sequence),
+        p => new InputXGradientExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "input-x-gradient";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public TraceOptions TraceNeeds => new() { Gradients = true, GradientsToPixels = true };

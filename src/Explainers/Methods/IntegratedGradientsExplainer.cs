@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Tracing;
 using LvlmEval.Tensors;
@@ -31,8 +32,13 @@ public sealed class IntegratedGradientsExplainer : IExplainer
         _absolute = parameters.Bool("absolute", true);
     }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("integrated-gradients", "integrated gradients from a black, blurred or mean baseline", "Sundararajan, Taly & Yan 2017", "steps forwards + backwards per answer token and for the sequence", Granularity.Token | Granularity.Sequence),
+        p => new IntegratedGradientsExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "integrated-gradients";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public Explanation Explain(ExplainRequest request)

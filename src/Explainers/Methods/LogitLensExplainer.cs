@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
@@ -26,8 +27,13 @@ public sealed class LogitLensExplainer : IExplainer
         _score = parameters.Choice("score", "probability", "probability", "logit");
     }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("logit-lens", "answer-token probability read from image tokens through the logit lens", "nostalgebraist 2020; Jiang et al. 2024; Neo et al. 2024", "1 forward (shared trace)", Granularity.Token | Granularity.Sequence),
+        p => new LogitLensExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "logit-lens";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public TraceOptions TraceNeeds => new() { LanguageHiddenStates = true };

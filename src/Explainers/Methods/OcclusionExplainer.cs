@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Llava;
 
@@ -25,8 +26,13 @@ public sealed class OcclusionExplainer : IExplainer
         _batchSize = parameters.Int("batch_size", 8, 1, 1024);
     }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("occlusion", "log-probability drop when a sliding window of patches is filled", "Zeiler & Fergus 2014", "1 forward per window position", Granularity.Token | Granularity.Sequence),
+        p => new OcclusionExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "occlusion";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public void Validate(LlavaModel model)

@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 
 namespace LvlmEval.Explainers.Methods;
@@ -9,8 +10,13 @@ public sealed class RandomExplainer : IExplainer
     /// <summary>No parameters.</summary>
     public RandomExplainer(ParameterSet parameters) { _ = parameters; }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("random", "uniform random map (sanity baseline)", "Adebayo et al. 2018 (sanity checks)", "none", Granularity.Token | Granularity.Sequence),
+        p => new RandomExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "random";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public Explanation Explain(ExplainRequest request)

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Tracing;
 using LvlmEval.Tensors;
@@ -20,8 +21,13 @@ public sealed class RelevancyExplainer : IExplainer
     /// <summary>Parameters: <c>vision</c> (propagate into the vision tower, default false).</summary>
     public RelevancyExplainer(ParameterSet parameters) => _vision = parameters.Bool("vision", false);
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("relevancy", "gradient-weighted attention relevancy propagated through the layers", "Chefer, Gur & Wolf, ICCV 2021", "1 forward + 1 backward per answer token", Granularity.Token | Granularity.Sequence),
+        p => new RelevancyExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "relevancy";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public TraceOptions TraceNeeds => new() { LanguageAttentions = true, Gradients = true, GradientsToPixels = _vision, VisionAttentions = _vision };

@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 
 namespace LvlmEval.Explainers.Methods;
@@ -28,8 +29,13 @@ public sealed class RiseExplainer : IExplainer
         _batchSize = parameters.Int("batch_size", 8, 1, 1024);
     }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("rise", "answer probability under random masks, averaged per patch", "Petsiuk, Das & Saenko 2018", "1 forward per mask", Granularity.Token | Granularity.Sequence),
+        p => new RiseExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "rise";
+    public string Name => Registration.Descriptor.Name;
 
     /// <summary>The mask batch size used (for comparing batched and one-by-one runs).</summary>
     public int BatchSize => _batchSize;

@@ -1,4 +1,5 @@
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers.Core;
 using LvlmEval.Models.Tracing;
 
@@ -23,8 +24,13 @@ public sealed class RolloutExplainer : IExplainer
         _vision = parameters.Bool("vision", false);
     }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
+    public static Registration<IExplainer> Registration { get; } = new(
+        new Descriptor("rollout", "attention rollout through the decoder (and optionally the vision tower)", "Abnar & Zuidema 2020", "1 forward (shared trace)", Granularity.Token | Granularity.Sequence),
+        p => new RolloutExplainer(p));
+
     /// <inheritdoc/>
-    public string Name => "rollout";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc/>
     public TraceOptions TraceNeeds => new() { LanguageAttentions = true, VisionAttentions = _vision };

@@ -41,7 +41,7 @@ public static class AskEndpoints
             ["name"] = m.Name, ["folder"] = m.Folder, ["layers"] = m.Model.Language.NumLayers, ["heads"] = m.Model.Config.Text.NumHeads,
             ["parameters"] = m.Model.ParameterCount,
         }).ToArray()),
-        ["explainers"] = new JsonArray(ExplainerRegistry.Names.Select(n => (JsonNode)n).ToArray()),
+        ["explainers"] = new JsonArray(ExplainerRegistry.All.Names.Select(n => (JsonNode)n).ToArray()),
         ["templates"] = new JsonArray(LvlmEval.Models.Llava.PromptTemplates.Names.Select(n => (JsonNode)n).ToArray()),
         ["edits"] = new JsonArray(ImageEdit.Kinds.Select(n => (JsonNode)n).ToArray()),
         ["runs"] = new JsonArray(state.Runs.Runs.Keys.Select(n => (JsonNode)n).ToArray()),
@@ -86,7 +86,7 @@ public static class AskEndpoints
             {
                 ["kind"] = edit.Kind, ["x"] = edit.Rect.Left, ["y"] = edit.Rect.Top, ["width"] = edit.Rect.Width, ["height"] = edit.Rect.Height,
             },
-            ["explainers"] = new JsonArray(ExplainerRegistry.Names.Select(n => (JsonNode)n).ToArray()),
+            ["explainers"] = new JsonArray(ExplainerRegistry.All.Names.Select(n => (JsonNode)n).ToArray()),
             ["generation_ms"] = (session.Generation.PrefillTime + session.Generation.DecodeTime).TotalMilliseconds,
             ["server_ms"] = clock.Elapsed.TotalMilliseconds,
         };
@@ -102,9 +102,9 @@ public static class AskEndpoints
         var template = FormFields.Template(form["template"]);
         int max = FormFields.MaxNewTokens(form["max_new_tokens"], state.Limits);
         var names = form["explainer"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToArray();
-        if (names.Length == 0) names = ExplainerRegistry.Names.ToArray();
-        var explainers = names.Select(n => ExplainerRegistry.Contains(n) ? ExplainerRegistry.Create(n)
-            : throw new ExplorerRequestException($"unknown explainer '{n}'; valid explainers: {string.Join(", ", ExplainerRegistry.Names)}")).ToList();
+        if (names.Length == 0) names = ExplainerRegistry.All.Names.ToArray();
+        var explainers = names.Select(n => ExplainerRegistry.All.Contains(n) ? ExplainerRegistry.All.Create(n)
+            : throw new ExplorerRequestException($"unknown explainer '{n}'; valid explainers: {string.Join(", ", ExplainerRegistry.All.Names)}")).ToList();
         return await served.Queue.Run(form["ticket"], () =>
             ExplanationDocument.Build(served.Model, served.Folder, image, fileName, prompt, template, max, explainers, heatmapFolder: null)).ConfigureAwait(false);
     }

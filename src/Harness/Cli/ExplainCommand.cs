@@ -42,10 +42,10 @@ public static class ExplainCommand
             if (!File.Exists(imagePath)) throw new FileNotFoundException($"image '{imagePath}' does not exist");
             int max = parse.GetValue(maxNew);
             if (max < 1) throw new ArgumentException("--max-new-tokens must be ≥ 1");
-            var names = parse.GetValue(explainers) is { Length: > 0 } given ? given : ExplainerRegistry.Names.ToArray();
+            var names = parse.GetValue(explainers) is { Length: > 0 } given ? given : ExplainerRegistry.All.Names.ToArray();
             if (names.Length == 0) throw new ArgumentException("no explainers are registered; pass --explainer NAME");
-            var methods = names.Select(n => ExplainerRegistry.Contains(n) ? ExplainerRegistry.Create(n)
-                : throw new ArgumentException($"unknown explainer '{n}'; valid explainers: {string.Join(", ", ExplainerRegistry.Names)}")).ToList();
+            var methods = names.Select(n => ExplainerRegistry.All.Contains(n) ? ExplainerRegistry.All.Create(n)
+                : throw new ArgumentException($"unknown explainer '{n}'; valid explainers: {string.Join(", ", ExplainerRegistry.All.Names)}")).ToList();
             var outDir = parse.GetValue(output) ?? Path.Combine("reports", "explain-" + Path.GetFileNameWithoutExtension(imagePath));
             var json = Explain(modelDir, imagePath, parse.GetValue(prompt)!, ExperimentLoader.ParseTemplate(parse.GetValue(template)!)!.Value, max, methods, outDir);
             Console.WriteLine($"answer: {(string?)json["answer"]}");

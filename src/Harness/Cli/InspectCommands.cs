@@ -10,7 +10,7 @@ public static class InspectCommands
     /// <summary>The <c>datasets</c> group with <c>inspect</c>.</summary>
     public static Command Datasets()
     {
-        var format = new Option<string>("--format") { Description = $"Loader: {string.Join(", ", DatasetRegistry.Names)}.", Required = true, HelpName = "NAME" };
+        var format = new Option<string>("--format") { Description = $"Loader: {string.Join(", ", DatasetRegistry.All.Names)}.", Required = true, HelpName = "NAME" };
         var root = new Option<string?>("--root") { Description = "Folder the dataset was downloaded to (not needed for shapes).", HelpName = "DIR" };
         var split = new Option<string?>("--split") { Description = "Split (each loader has a default).", HelpName = "S" };
         var limit = new Option<int?>("--limit") { Description = "Keep at most N items.", HelpName = "N" };

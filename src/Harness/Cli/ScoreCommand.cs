@@ -16,7 +16,7 @@ public static class ScoreCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var format = new Option<string>("--format") { Description = $"Dataset format: {string.Join(", ", DatasetRegistry.Names)}.", Required = true, HelpName = "NAME" };
+        var format = new Option<string>("--format") { Description = $"Dataset format: {string.Join(", ", DatasetRegistry.All.Names)}.", Required = true, HelpName = "NAME" };
         var root = new Option<string?>("--root") { Description = "Dataset folder (not needed for shapes).", HelpName = "DIR" };
         var split = new Option<string?>("--split") { Description = "Split (the loader's default when absent).", HelpName = "S" };
         var predictions = new Option<string>("--predictions") { Description = "VQAv2 results JSON [{question_id, answer}], else JSONL {id, answer}.", Required = true, HelpName = "FILE" };
@@ -43,8 +43,8 @@ public static class ScoreCommand
     /// </summary>
     public static JsonObject Score(string format, string root, string? split, string predictionsPath)
     {
-        var loader = DatasetRegistry.Create(format);
-        var scorer = TaskScorer.For(loader.Name);
+        var loader = DatasetRegistry.All.Create(format);
+        var scorer = TaskScorer.All.Create(loader.Name);
         var predictions = Index(loader.Name == "vqav2" ? PredictionsFile.ReadVqaResults(predictionsPath) : PredictionsFile.ReadJsonLines(predictionsPath), predictionsPath);
         var options = new DatasetOptions { Root = root, Split = split };
         var known = new HashSet<string>(StringComparer.Ordinal);

@@ -3,6 +3,7 @@ using LvlmEval.Explainers;
 using LvlmEval.Common;
 using LvlmEval.Harness.Plugins;
 using LvlmEval.Metrics;
+using LvlmEval.Metrics.Task;
 using LvlmEval.Models.Llava;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -60,10 +61,10 @@ public static class ExperimentLoader
             Generation = ReadGeneration(y, top.GetValueOrDefault("generation")),
             Models = Required(y, root, top, "models", "add a list of models with path: FOLDER").Select(n => ReadModel(y, n)).ToList().Also(l => Unique(l.Select(m => (m.Name, m.Location)), "model")),
             Datasets = Required(y, root, top, "datasets", "add a list of datasets with format: and root:").Select(n => ReadDataset(y, n)).ToList().Also(l => Unique(l.Select(d => (d.Name, d.Location)), "dataset")),
-            Explainers = Optional(y, top, "explainers").Select(n => ReadComponent(y, n, "explainer", ExplainerRegistry.Names,
-                (nm, p) => ExplainerRegistry.Create(nm, p))).ToList().Also(l => Unique(l.Select(e => (e.Name, e.Location)), "explainer")),
-            Metrics = Optional(y, top, "metrics").Select(n => ReadComponent(y, n, "metric", MetricRegistry.Names,
-                (nm, p) => MetricRegistry.Create(nm, p))).ToList().Also(l => Unique(l.Select(m => (m.Name, m.Location)), "metric")),
+            Explainers = Optional(y, top, "explainers").Select(n => ReadComponent(y, n, "explainer", ExplainerRegistry.All.Names,
+                (nm, p) => ExplainerRegistry.All.Create(nm, p))).ToList().Also(l => Unique(l.Select(e => (e.Name, e.Location)), "explainer")),
+            Metrics = Optional(y, top, "metrics").Select(n => ReadComponent(y, n, "metric", MetricRegistry.All.Names,
+                (nm, p) => MetricRegistry.All.Create(nm, p))).ToList().Also(l => Unique(l.Select(m => (m.Name, m.Location)), "metric")),
         };
     }
 
@@ -119,10 +120,13 @@ public static class ExperimentLoader
     private static DatasetSpec ReadDataset(YamlNodes y, YamlNode node)
     {
         var map = y.Mapping(node, "dataset", DatasetKeys);
-        var format = y.RequiredString(map, node, "format", "dataset", $"add format: one of {string.Join(", ", DatasetRegistry.Names)}");
-        if (!DatasetRegistry.Names.Contains(format, StringComparer.OrdinalIgnoreCase))
-            throw y.Error(map["format"], $"unknown dataset format '{format}'; valid formats: {string.Join(", ", DatasetRegistry.Names)}");
-        var loader = DatasetRegistry.Create(format);
+        var format = y.RequiredString(map, node, "format", "dataset", $"add format: one of {string.Join(", ", DatasetRegistry.All.Names)}");
+        if (!DatasetRegistry.All.Contains(format))
+            throw y.Error(map["format"], DatasetRegistry.All.Unknown(format).Message);
+        // Every sample gets a task score, so a format without its official scorer is refused here, before any model loads.
+        if (!TaskScorer.All.Contains(format))
+            throw y.Error(map["format"], $"dataset format '{format}' has no task scorer; formats with one: {string.Join(", ", TaskScorer.All.Names)}");
+        var loader = DatasetRegistry.All.Create(format);
         string root = map.TryGetValue("root", out var r) ? ExpandHome(y.String(r, "dataset.root")) : "";
         if (loader.RequiresRoot)
         {
@@ -135,8 +139,8 @@ public static class ExperimentLoader
             foreach (var (key, value) in y.Parameters(s, "dataset.settings"))
                 settings[key] = value as string ?? throw y.Error(s, $"dataset.settings.{key} must be a single value");
         return new DatasetSpec(
-            Name: map.TryGetValue("name", out var n) ? y.String(n, "dataset.name") : format.ToLowerInvariant(),
-            Format: format.ToLowerInvariant(), Root: root,
+            Name: map.TryGetValue("name", out var n) ? y.String(n, "dataset.name") : format,
+            Format: format, Root: root,
             Split: map.TryGetValue("split", out var sp) ? y.String(sp, "dataset.split") : null,
             Limit: map.TryGetValue("limit", out var l) ? y.Int(l, "dataset.limit", 0) : null,
             Sample: map.TryGetValue("sample", out var sa) ? y.Int(sa, "dataset.sample", 0) : null,

@@ -37,7 +37,7 @@ public static class ExperimentManifest
             ["datasets"] = new JsonArray(config.Datasets.Select(d => (JsonNode)new JsonObject
             {
                 ["name"] = d.Name, ["format"] = d.Format, ["root"] = d.Root.Length == 0 ? "" : Path.GetFullPath(d.Root),
-                ["split"] = d.Split ?? DatasetRegistry.Create(d.Format).DefaultSplit,
+                ["split"] = d.Split ?? DatasetRegistry.All.Create(d.Format).DefaultSplit,
                 ["settings"] = new JsonObject(d.Settings.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                 ["selection"] = new JsonObject { ["sample"] = d.Sample, ["seed"] = d.Seed, ["offset"] = d.Offset, ["limit"] = d.Limit },
             }).ToArray()),

@@ -162,7 +162,7 @@ public static class ExperimentRunner
 
     private static List<DatasetEntry> Entries(DatasetSpec spec, RunOptions options)
     {
-        var loader = DatasetRegistry.Create(spec.Format);
+        var loader = DatasetRegistry.All.Create(spec.Format);
         int? limit = (spec.Limit, options.Limit) switch
         {
             (int a, int b) => Math.Min(a, b),

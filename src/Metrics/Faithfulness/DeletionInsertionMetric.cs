@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using LvlmEval.Common;
 using LvlmEval.Imaging.Heatmaps;
 using LvlmEval.Tensors;
@@ -11,6 +12,32 @@ namespace LvlmEval.Metrics.Faithfulness;
 /// </summary>
 public sealed class DeletionInsertionMetric : IMetric
 {
+    /// <summary>Registry entry <c>deletion</c>.</summary>
+    public static Registration<IMetric> DeletionRegistration { get; } = new(
+        new Descriptor("deletion", "deletion curve of the sequence map", "Petsiuk, Das & Saenko 2018 (RISE)", "(steps + 1) forwards per curve, batched", Granularity.Sequence,
+        [
+            new RowDescriptor("deletion_auc_{nppl|prob}", Direction.LowerIsBetter, 0, double.PositiveInfinity, Granularity.Sequence, "area under the deletion curve; a faithful ranking makes the score fall fast"),
+        ]),
+        p => new DeletionInsertionMetric("deletion", deletion: true, insertion: false, p));
+
+    /// <summary>Registry entry <c>insertion</c>.</summary>
+    public static Registration<IMetric> InsertionRegistration { get; } = new(
+        new Descriptor("insertion", "insertion curve of the sequence map", "Petsiuk, Das & Saenko 2018 (RISE)", "(steps + 1) forwards per curve, batched", Granularity.Sequence,
+        [
+            new RowDescriptor("insertion_auc_{nppl|prob}", Direction.HigherIsBetter, 0, double.PositiveInfinity, Granularity.Sequence, "area under the insertion curve; a faithful ranking makes the score rise fast"),
+        ]),
+        p => new DeletionInsertionMetric("insertion", deletion: false, insertion: true, p));
+
+    /// <summary>Registry entry <c>deletion-insertion</c>.</summary>
+    public static Registration<IMetric> DeletionAndInsertionRegistration { get; } = new(
+        new Descriptor("deletion-insertion", "deletion and insertion curves of the sequence map", "Petsiuk, Das & Saenko 2018 (RISE)", "(steps + 1) forwards per curve, batched", Granularity.Sequence,
+        [
+            new RowDescriptor("deletion_auc_{nppl|prob}", Direction.LowerIsBetter, 0, double.PositiveInfinity, Granularity.Sequence, "area under the deletion curve; a faithful ranking makes the score fall fast"),
+            new RowDescriptor("insertion_auc_{nppl|prob}", Direction.HigherIsBetter, 0, double.PositiveInfinity, Granularity.Sequence, "area under the insertion curve; a faithful ranking makes the score rise fast"),
+            new RowDescriptor("insertion_minus_deletion_auc_{nppl|prob}", Direction.HigherIsBetter, double.NegativeInfinity, double.PositiveInfinity, Granularity.Sequence, "insertion AUC minus deletion AUC"),
+        ]),
+        p => new DeletionInsertionMetric("deletion-insertion", deletion: true, insertion: true, p));
+
     /// <summary>Reads <c>steps</c>, <c>score</c>, <c>unit</c>, <c>batch_size</c> and the substrate parameters.</summary>
     public DeletionInsertionMetric(string name, bool deletion, bool insertion, ParameterSet parameters)
     {

@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using LvlmEval.Explainers;
 using LvlmEval.Common;
 using LvlmEval.Models.Llava;
@@ -17,11 +18,21 @@ public sealed class TextPerturbationMetric(ParameterSet parameters) : IMetric
     /// <summary>Number of steps (capped at the number of candidate tokens).</summary>
     public int Steps { get; } = parameters.Int("steps", 10, 1, 1000);
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope and the rows it writes.</summary>
+    public static Registration<IMetric> Registration { get; } = new(
+        new Descriptor("text-perturbation", "positive and negative perturbation of the prompt text by relevance", "Chefer, Gur & Wolf, ICCV 2021", "(steps + 1) forwards per order", Granularity.Sequence,
+        [
+            new RowDescriptor("text_positive_auc_{nppl|prob}", Direction.LowerIsBetter, 0, double.PositiveInfinity, Granularity.Sequence, "AUC deleting the most relevant text first; lower is better"),
+            new RowDescriptor("text_negative_auc_{nppl|prob}", Direction.HigherIsBetter, 0, double.PositiveInfinity, Granularity.Sequence, "AUC deleting the least relevant text first; higher is better"),
+            new RowDescriptor("text_negative_minus_positive_auc_{nppl|prob}", Direction.HigherIsBetter, double.NegativeInfinity, double.PositiveInfinity, Granularity.Sequence, "negative minus positive AUC"),
+        ]),
+        p => new TextPerturbationMetric(p));
+
     /// <summary>prob or nppl.</summary>
     public AnswerScore Score { get; } = AnswerScores.Parse(parameters.Choice("score", "nppl", "nppl", "prob"));
 
     /// <inheritdoc />
-    public string Name => "text-perturbation";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc />
     public MetricScope Scope => MetricScope.Explanation;

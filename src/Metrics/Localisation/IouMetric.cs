@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using System.Globalization;
 using LvlmEval.Common;
 
@@ -24,8 +25,18 @@ public sealed class IouMetric : LocalisationMetric
     /// <summary>The top-k% selections swept.</summary>
     public int[] TopPercent { get; }
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope and the rows it writes.</summary>
+    public static Registration<IMetric> Registration { get; } = new(
+        new Descriptor("iou", "IoU of the thresholded map with the evidence mask", "intersection over union (e.g. Everingham et al. 2010, PASCAL VOC)", "none (reads the explanation)", Granularity.Token | Granularity.Sequence,
+        [
+            new RowDescriptor("iou_mean", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "IoU of the map above its mean with the evidence"),
+            new RowDescriptor("iou_top{int}", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "IoU of the top k% of the map with the evidence"),
+            new RowDescriptor("iou_top_best", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "best IoU over the top-k% sweep"),
+        ]),
+        p => new IouMetric(p));
+
     /// <inheritdoc />
-    public override string Name => "iou";
+    public override string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc />
     protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence)

@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using LvlmEval.Common;
 using LvlmEval.Imaging.Perturbations;
 using LvlmEval.Metrics.Faithfulness;
@@ -28,8 +29,17 @@ public sealed class BehaviouralRelianceMetric(ParameterSet parameters) : IMetric
     /// <summary>Rewording used when the runner supplies no paraphrase; <c>{question}</c> is replaced by the question.</summary>
     public string ParaphraseTemplate { get; } = parameters.String("paraphrase_template", "Look at the image and tell me: {question}");
 
+    /// <summary>Registry entry: name, summary, paper, cost, scope and the rows it writes.</summary>
+    public static Registration<IMetric> Registration { get; } = new(
+        new Descriptor("behavioural-reliance", "change of the answer log-probability when the image is blanked or swapped or the question paraphrased", "behavioural image reliance (input ablation)", "2 forwards and a short generation per condition", Granularity.Sample,
+        [
+            new RowDescriptor("reliance_{blank|other_image|paraphrase}_logprob_delta", Direction.Neither, double.NegativeInfinity, double.PositiveInfinity, Granularity.Sample, "answer log-probability under the condition minus under the original input"),
+            new RowDescriptor("reliance_{blank|other_image|paraphrase}_answer_changed", Direction.Neither, 0, 1, Granularity.Sample, "1 when the greedy answer changes under the condition"),
+        ]),
+        p => new BehaviouralRelianceMetric(p));
+
     /// <inheritdoc />
-    public string Name => "behavioural-reliance";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc />
     public MetricScope Scope => MetricScope.Sample;

@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using LvlmEval.Common;
 
 namespace LvlmEval.Metrics.Reliance;
@@ -13,8 +14,19 @@ public sealed class RelevanceShareMetric(ParameterSet parameters) : IMetric
     /// <summary>Whether per-token rows are written besides the pooled one.</summary>
     public bool PerToken { get; } = parameters.Bool("per_token", true);
 
+    /// <summary>The row this metric writes: the image share of positive relevance.</summary>
+    public const string ImageShareRow = "relevance_share_image";
+
+    /// <summary>Registry entry: name, summary, paper, cost, scope and the rows it writes.</summary>
+    public static Registration<IMetric> Registration { get; } = new(
+        new Descriptor("relevance-share", "share of positive relevance on image positions", "image-vs-text relevance share (as in LVLM-Interpret, Stan et al. 2024)", "none (reads the explanation)", Granularity.Token | Granularity.Sequence,
+        [
+            new RowDescriptor(ImageShareRow, Direction.Neither, 0, 1, Granularity.Token | Granularity.Sequence, "share of the positive relevance that falls on image positions"),
+        ]),
+        p => new RelevanceShareMetric(p));
+
     /// <inheritdoc />
-    public string Name => "relevance-share";
+    public string Name => Registration.Descriptor.Name;
 
     /// <inheritdoc />
     public MetricScope Scope => MetricScope.Explanation;
@@ -35,9 +47,9 @@ public sealed class RelevanceShareMetric(ParameterSet parameters) : IMetric
             var (image, all) = Masses(token.PositionRelevance!, start, end);
             imageTotal += image;
             allTotal += all;
-            if (PerToken && all > 0) rows.Add(new MetricRow("relevance_share_image", token.Index, image / all));
+            if (PerToken && all > 0) rows.Add(new MetricRow(ImageShareRow, token.Index, image / all));
         }
-        if (allTotal > 0) rows.Insert(0, new MetricRow("relevance_share_image", -1, imageTotal / allTotal));
+        if (allTotal > 0) rows.Insert(0, new MetricRow(ImageShareRow, -1, imageTotal / allTotal));
         return new MetricResult(rows, []);
     }
 

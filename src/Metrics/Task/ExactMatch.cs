@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 namespace LvlmEval.Metrics.Task;
 
 /// <summary>
@@ -6,6 +7,14 @@ namespace LvlmEval.Metrics.Task;
 /// </summary>
 public sealed class ExactMatch : ITaskScorer
 {
+    /// <summary>The official scorer of dataset format <c>shapes</c>.</summary>
+    public static Registration<ITaskScorer> ShapesRegistration { get; } = new(
+        new Descriptor("shapes", "exact match after normalisation", "exact match", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new ExactMatch());
+
+    /// <summary>The official scorer of dataset format <c>voc</c>.</summary>
+    public static Registration<ITaskScorer> VocRegistration { get; } = new(
+        new Descriptor("voc", "exact match after normalisation", "exact match", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new ExactMatch());
+
     /// <inheritdoc />
     public string Name => "exact-match";
 
@@ -26,6 +35,10 @@ public sealed class ExactMatch : ITaskScorer
 /// </summary>
 public sealed class SynonymAccuracy : ITaskScorer
 {
+    /// <summary>The official scorer of dataset format <c>imagenet</c>.</summary>
+    public static Registration<ITaskScorer> ImageNetRegistration { get; } = new(
+        new Descriptor("imagenet", "top-1 by class synonym", "ImageNet top-1 (Russakovsky et al. 2015)", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new SynonymAccuracy());
+
     /// <inheritdoc />
     public string Name => "synonym-top1";
 

@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using System.Text.RegularExpressions;
 using LvlmEval.Datasets.Mmvp;
 
@@ -10,6 +11,10 @@ namespace LvlmEval.Metrics.Task;
 /// </summary>
 public sealed partial class OptionAccuracy : ITaskScorer
 {
+    /// <summary>The official scorer of dataset format <c>mmvp</c>.</summary>
+    public static Registration<ITaskScorer> MmvpRegistration { get; } = new(
+        new Descriptor("mmvp", "the chosen option matches", "MMVP (Tong et al. 2024)", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new OptionAccuracy());
+
     [GeneratedRegex(@"^\s*\(?\s*([A-Za-z])\s*(\)|\.|:|,|$|\s)")]
     private static partial Regex LeadingLetter();
 

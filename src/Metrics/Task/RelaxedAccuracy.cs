@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 using System.Globalization;
 
 namespace LvlmEval.Metrics.Task;
@@ -11,6 +12,10 @@ namespace LvlmEval.Metrics.Task;
 /// </summary>
 public sealed class RelaxedAccuracy : ITaskScorer
 {
+    /// <summary>The official scorer of dataset format <c>chartqa</c>.</summary>
+    public static Registration<ITaskScorer> ChartQaRegistration { get; } = new(
+        new Descriptor("chartqa", "relaxed accuracy (5 % numeric tolerance)", "ChartQA (Masry et al. 2022)", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new RelaxedAccuracy());
+
     /// <summary>Tolerance on the relative change (5%).</summary>
     public const double MaxRelativeChange = 0.05;
 

@@ -1,3 +1,4 @@
+using LvlmEval.Common.Registries;
 namespace LvlmEval.Metrics.Task;
 
 /// <summary>
@@ -7,6 +8,10 @@ namespace LvlmEval.Metrics.Task;
 /// </summary>
 public sealed class VqaAccuracy : ITaskScorer
 {
+    /// <summary>The official scorer of dataset format <c>vqav2</c>.</summary>
+    public static Registration<ITaskScorer> Vqav2Registration { get; } = new(
+        new Descriptor("vqav2", "VQA accuracy min(#humans/3, 1) over 10-choose-9 subsets", "Antol et al. 2015; Goyal et al. 2017", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new VqaAccuracy());
+
     /// <inheritdoc />
     public string Name => "vqa-accuracy";
 

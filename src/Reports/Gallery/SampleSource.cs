@@ -37,7 +37,7 @@ internal sealed class SampleSource(IReadOnlyList<ManifestDataset> datasets)
         {
             try
             {
-                var loader = DatasetRegistry.Create(entry.Format);
+                var loader = DatasetRegistry.All.Create(entry.Format);
                 if (loader.RequiresRoot && !Directory.Exists(entry.Root))
                     result = (null, $"dataset root '{entry.Root}' is no longer there");
                 else

@@ -1,3 +1,5 @@
+using LvlmEval.Common.Registries;
+using LvlmEval.Metrics;
 using System.Text;
 
 namespace LvlmEval.Reports.Sections;
@@ -9,7 +11,7 @@ internal static class LeaderboardSection
     {
         var sb = new StringBuilder("<section id=\"leaderboard\"><h2>Leaderboard</h2>");
         sb.Append("<p class=\"note\">Mean over samples of each explainer's sequence-level score, with a seeded percentile bootstrap 95 % CI ")
-          .Append($"({context.Options.BootstrapResamples} resamples). ★ best per column (↓ lower is better, ↑ higher). ")
+          .Append($"({context.Options.BootstrapResamples} resamples). ★ best per column in the direction its metric declares (↓ lower is better, ↑ higher; unmarked columns have no better side and are not ranked). ")
           .Append($"p: two-sided Wilcoxon signed-rank test against the best on the samples both scored; bold when p &lt; {context.Options.SignificanceLevel}.</p>");
         var tables = Leaderboard.Build(context.Run.Scores, context.Options);
         if (tables.Count == 0) sb.Append("<p class=\"empty\">No explanation scores in this run.</p>");
@@ -19,7 +21,7 @@ internal static class LeaderboardSection
             sb.Append("<div class=\"scroll\"><table class=\"data leaderboard\" data-model=\"").Append(Html.E(table.Model)).Append("\" data-dataset=\"")
               .Append(Html.E(table.Dataset)).Append("\"><thead><tr><th>explainer</th>");
             foreach (var metric in table.Metrics)
-                sb.Append("<th>").Append(Html.E(metric)).Append(context.Options.LowerIsBetter(metric) ? " ↓" : " ↑").Append("</th>");
+                sb.Append("<th>").Append(Html.E(metric)).Append(Arrow(metric)).Append("</th>");
             sb.Append("</tr></thead><tbody>");
             foreach (var explainer in table.Explainers)
             {
@@ -46,4 +48,11 @@ internal static class LeaderboardSection
         }
         return sb.Append("</section>").ToString();
     }
+
+    private static string Arrow(string metric) => (MetricRegistry.DescribeRow(metric)?.Direction ?? Direction.Neither) switch
+    {
+        Direction.LowerIsBetter => " ↓",
+        Direction.HigherIsBetter => " ↑",
+        _ => "",
+    };
 }

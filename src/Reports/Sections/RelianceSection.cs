@@ -1,3 +1,4 @@
+using LvlmEval.Metrics.Reliance;
 using System.Text;
 using LvlmEval.Reports.Charts;
 using LvlmEval.Reports.Runs;
@@ -16,9 +17,9 @@ internal static class RelianceSection
         sb.Append("<p class=\"note\">Boxes: quartiles, whiskers to 1.5 IQR, ◇ mean. One colour per model, so the models sit side by side.</p>");
         var samples = context.Run.Samples.ToDictionary(s => (s.Model, s.Dataset, s.SampleId), s => s);
         var models = context.ModelDatasets().Select(k => k.Model).Distinct().ToList();
-        string pattern = context.Options.RelevanceShareMetric;
+        string pattern = RelevanceShareMetric.ImageShareRow;
 
-        var shares = context.Run.Scores.Where(s => s.TokenIndex == -1 && s.Explainer.Length > 0 && s.Metric.Contains(pattern, StringComparison.OrdinalIgnoreCase)).ToList();
+        var shares = context.Run.Scores.Where(s => s.TokenIndex == -1 && s.Explainer.Length > 0 && s.Metric == pattern).ToList();
         sb.Append("<h3>Relevance share on the image</h3><div class=\"grid\">");
         if (shares.Count == 0)
             sb.Append(context.Embed(NoDataPanel.Render(new ChartFrame("reliance_share", "Image share of relevance"), $"no '{pattern}' scores in this run")));

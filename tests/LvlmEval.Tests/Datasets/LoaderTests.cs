@@ -9,7 +9,7 @@ public sealed class LoaderTests
 {
     private static (List<Sample> Samples, List<SampleError> Errors) Load(string format, string root, string? split = null, Dictionary<string, string>? settings = null)
     {
-        var entries = DatasetReader.Read(DatasetRegistry.Create(format), new DatasetOptions { Root = root, Split = split, Settings = settings ?? new() }).ToList();
+        var entries = DatasetReader.Read(DatasetRegistry.All.Create(format), new DatasetOptions { Root = root, Split = split, Settings = settings ?? new() }).ToList();
         return (entries.Where(e => e.Sample is not null).Select(e => e.Sample!).ToList(), entries.Where(e => e.Error is not null).Select(e => e.Error!).ToList());
     }
 
@@ -186,7 +186,7 @@ public sealed class LoaderTests
     [Test]
     public void UnknownFormatListsTheValidOnes()
     {
-        var ex = Assert.Throws<ArgumentException>(() => DatasetRegistry.Create("coco"));
+        var ex = Assert.Throws<LvlmEval.Common.ParameterException>(() => DatasetRegistry.All.Create("coco"));
         Assert.That(ex!.Message, Does.Contain("chartqa, imagenet, mmvp, shapes, voc, vqav2"));
     }
 }

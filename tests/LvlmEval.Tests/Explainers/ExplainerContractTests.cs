@@ -24,11 +24,11 @@ public sealed class ExplainerContractTests
         _ => ExplainerFixture.Create(name),
     };
 
-    public static IEnumerable<string> Methods() => ExplainerRegistry.Names;
+    public static IEnumerable<string> Methods() => ExplainerRegistry.All.Names;
 
     [Test]
     public void RegistryHoldsEveryMethodByName() =>
-        Assert.That(ExplainerRegistry.Names, Is.EquivalentTo(new[]
+        Assert.That(ExplainerRegistry.All.Names, Is.EquivalentTo(new[]
         {
             "attention", "rollout", "relevancy", "dexar", "logit-lens", "head-contribution", "gradcam", "input-x-gradient",
             "integrated-gradients", "occlusion", "rise", "random", "center",
@@ -152,7 +152,7 @@ public sealed class ExplainerContractTests
     [Test]
     public void UnknownMethodListsTheValidOnes()
     {
-        var e = Assert.Throws<ParameterException>(() => ExplainerRegistry.Create("gradcm"))!;
+        var e = Assert.Throws<ParameterException>(() => ExplainerRegistry.All.Create("gradcm"))!;
         Assert.That(e.Message, Does.Contain("gradcm").And.Contain("gradcam").And.Contain("relevancy").And.Contain("dexar"));
     }
 

@@ -43,7 +43,7 @@ public sealed class ExplainerFixture : IDisposable
         new() { Model = Model, Prepared = Prepared, AnswerIds = AnswerIds, Seed = seed, Traces = cache };
 
     public static IExplainer Create(string name, params (string Key, object? Value)[] parameters) =>
-        ExplainerRegistry.Create(name, new ParameterSet($"explainer '{name}'", parameters.ToDictionary(p => p.Key, p => p.Value)));
+        ExplainerRegistry.All.Create(name, new ParameterSet($"explainer '{name}'", parameters.ToDictionary(p => p.Key, p => p.Value)));
 
     /// <summary>A CLIP image-processor config matching the tower's input size (mean/std give the 'black' fill).</summary>
     public static void WritePreprocessor(string folder, int size)

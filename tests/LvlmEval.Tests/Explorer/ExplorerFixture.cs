@@ -43,7 +43,7 @@ public sealed class ExplorerFixture
     {
         _dir = new TempDir("explorer");
         HarnessModel.Write(TinyModel, seed: 5);
-        var sample = DatasetReader.Read(DatasetRegistry.Create("shapes"), new DatasetOptions { Root = "", Split = "test", Limit = 1 }).Single().Sample!;
+        var sample = DatasetReader.Read(DatasetRegistry.All.Create("shapes"), new DatasetOptions { Root = "", Split = "test", Limit = 1 }).Single().Sample!;
         var image = sample.Image.Load();
         var scenePath = _dir.File("scene.png");
         image.Save(scenePath);

@@ -1,3 +1,6 @@
+using LvlmEval.Common.Registries;
+using LvlmEval.Datasets;
+using LvlmEval.Datasets.Shapes;
 using LvlmEval.Tests.Infrastructure;
 
 namespace LvlmEval.Tests.Harness;
@@ -47,5 +50,27 @@ public sealed class BadExperimentTests
         Assert.That(error, Does.Contain("--shard '3/3' is invalid"));
         (code, _, _) = HarnessFixture.Cli("run", dir.File("absent.yaml"));
         Assert.That(code, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void DatasetFormatWithoutTaskScorerIsRefusedAtLoad()
+    {
+        // A loader registered without a scorer for its format: every sample would fail its task score mid-run.
+        DatasetRegistry.All.Register(new(new Descriptor("shapes-unscored", "Shapes under a name no scorer serves", "test", "none", Granularity.Sample), _ => new ShapesLoader()));
+        try
+        {
+            using var dir = new TempDir("harness-bad");
+            var yaml = HarnessFixture.Experiment(limit: 3).Replace("format: shapes", "format: shapes-unscored");
+            var path = HarnessFixture.WriteYaml(dir, yaml);
+            int line = yaml.Split('\n').Select((text, i) => (text, i)).First(l => l.text.Contains("shapes-unscored")).i + 1;
+            var (code, output, error) = HarnessFixture.Cli("run", path, "--out", dir.File("run"));
+            Assert.That(code, Is.EqualTo(2), output + error);
+            Assert.That(error.TrimEnd(), Does.StartWith($"error: {path}:{line}:").And.Contain("dataset format 'shapes-unscored' has no task scorer; formats with one: chartqa, imagenet, mmvp, shapes, voc, vqav2"));
+            Assert.That(Directory.Exists(dir.File("run")), Is.False, "nothing is written for an invalid experiment");
+        }
+        finally
+        {
+            DatasetRegistry.All.Unregister("shapes-unscored");
+        }
     }
 }

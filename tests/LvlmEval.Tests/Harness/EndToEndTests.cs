@@ -50,7 +50,7 @@ public sealed class EndToEndTests
         Assert.That(errors.Where(e => e.Contains("\"stage\":\"load\"") || e.Contains("\"stage\":\"generate\"")), Is.Empty);
 
         // One samples row per (model, sample) the dataset reader selects, with the same references.
-        var expectedSamples = DatasetReader.Read(DatasetRegistry.Create("shapes"), new DatasetOptions
+        var expectedSamples = DatasetReader.Read(DatasetRegistry.All.Create("shapes"), new DatasetOptions
         {
             Root = "", Split = "test", Limit = limit, Settings = new Dictionary<string, string> { ["images"] = "12", ["questions_per_image"] = "2", ["layout"] = "free" },
         }).Select(e => e.Sample!).ToDictionary(s => s.Id);

@@ -22,7 +22,7 @@ public sealed class ExplainCommandTests
     // A Shapes test scene written as PNG, and its prompt (question plus the loader's instruction).
     private static (string ImagePath, RgbImage Image, string Prompt) Scene(TempDir dir)
     {
-        var sample = DatasetReader.Read(DatasetRegistry.Create("shapes"), new DatasetOptions { Root = "", Split = "test", Limit = 1 }).Single().Sample!;
+        var sample = DatasetReader.Read(DatasetRegistry.All.Create("shapes"), new DatasetOptions { Root = "", Split = "test", Limit = 1 }).Single().Sample!;
         var image = sample.Image.Load();
         var path = dir.File("scene.png");
         image.Save(path);
@@ -35,7 +35,7 @@ public sealed class ExplainCommandTests
         using var dir = new TempDir("harness-explain");
         var (imagePath, image, prompt) = Scene(dir);
         var outDir = dir.File("out");
-        var names = ExplainerRegistry.Names.ToArray();
+        var names = ExplainerRegistry.All.Names.ToArray();
         HarnessFixture.CliOk("explain", "--model", ShapesModel, "--image", imagePath, "--prompt", prompt, "--max-new-tokens", "4", "--out", outDir);
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "explanation.json")))!.AsObject();
 
@@ -137,7 +137,7 @@ public sealed class ExplainCommandTests
         Assert.That(lines, Has.Length.EqualTo(1), error);
         Assert.That(lines[0], Does.StartWith("error: ").And.Contain(expected));
         if (problem == "unknown-explainer")
-            foreach (var name in ExplainerRegistry.Names) Assert.That(lines[0], Does.Contain(name), "lists the valid explainers");
+            foreach (var name in ExplainerRegistry.All.Names) Assert.That(lines[0], Does.Contain(name), "lists the valid explainers");
         Assert.That(File.Exists(Path.Combine(outDir, "explanation.json")), Is.False);
     }
 

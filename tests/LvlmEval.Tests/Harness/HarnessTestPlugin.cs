@@ -1,5 +1,6 @@
 using LvlmEval.Explainers;
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Harness.Plugins;
 using LvlmEval.Metrics;
 using LvlmEval.Models.Tracing;
@@ -17,17 +18,23 @@ public sealed class HarnessTestPlugin : IPlugin
     /// <summary>Removes what <see cref="Register"/> added.</summary>
     public static void Unregister()
     {
-        foreach (var name in new[] { "test-gradient", "test-random" }) ExplainerRegistry.Unregister(name);
-        foreach (var name in new[] { "test-deletion", "test-blank" }) MetricRegistry.Unregister(name);
+        foreach (var name in new[] { "test-gradient", "test-random" }) ExplainerRegistry.All.Unregister(name);
+        foreach (var name in new[] { "test-deletion", "test-blank" }) MetricRegistry.All.Unregister(name);
     }
 
     /// <inheritdoc/>
     public void Register()
     {
-        ExplainerRegistry.Register("test-gradient", p => new GradientExplainer(p.Int("scale", 1, 1, 100)));
-        ExplainerRegistry.Register("test-random", _ => new RandomExplainer());
-        MetricRegistry.Register("test-deletion", p => new DeletionMetric(p.Int("steps", 4, 1, 16)));
-        MetricRegistry.Register("test-blank", _ => new BlankMetric());
+        const Granularity maps = Granularity.Token | Granularity.Sequence;
+        ExplainerRegistry.All.Register(new(new Descriptor("test-gradient", "|input × gradient| per patch", "test", "1 forward + 1 backward per token", maps),
+            p => new GradientExplainer(p.Int("scale", 1, 1, 100))));
+        ExplainerRegistry.All.Register(new(new Descriptor("test-random", "seeded noise", "test", "none", maps), _ => new RandomExplainer()));
+        MetricRegistry.All.Register(new(new Descriptor("test-deletion", "patch deletion", "test", "1 batched forward", Granularity.Sequence,
+            [new RowDescriptor("test_deletion_auc", Direction.LowerIsBetter, double.NegativeInfinity, 0, Granularity.Sequence, "AUC of the answer log-prob")]),
+            p => new DeletionMetric(p.Int("steps", 4, 1, 16))));
+        MetricRegistry.All.Register(new(new Descriptor("test-blank", "log-prob change with a blank image", "test", "1 forward", Granularity.Sample,
+            [new RowDescriptor("blank_logprob_delta", Direction.Neither, double.NegativeInfinity, double.PositiveInfinity, Granularity.Sample, "log-prob change")]),
+            _ => new BlankMetric()));
     }
 
     private static PatchMap Pool(Tensor pixelsGrad, Tensor pixels, int gh, int gw)

@@ -19,11 +19,11 @@ public sealed class SharedTraceTests
     public void OnePlannedTraceServesEveryExplainerWithTheSameMaps()
     {
         var model = LlavaModel.Load(Path.Combine(RepoPaths.Root, "models", "tiny-llava-shapes"));
-        var sample = DatasetReader.Read(DatasetRegistry.Create("shapes"), new DatasetOptions { Root = "", Split = "test", Limit = 1 }).Single().Sample!;
+        var sample = DatasetReader.Read(DatasetRegistry.All.Create("shapes"), new DatasetOptions { Root = "", Split = "test", Limit = 1 }).Single().Sample!;
         var prepared = model.Prepare(sample.Image.Load(), sample.Prompt);
         var answer = model.Generate(prepared, 3).TokenIds;
         Assert.That(answer, Is.Not.Empty);
-        var explainers = TraceExplainers.Select(n => ExplainerRegistry.Create(n)).ToList();
+        var explainers = TraceExplainers.Select(n => ExplainerRegistry.All.Create(n)).ToList();
 
         (List<Explanation> Maps, long Calls) Run(TraceCache? traces)
         {
@@ -52,9 +52,9 @@ public sealed class SharedTraceTests
     [Test]
     public void PlanJoinsNeedsAndHookedRequestsDoNotShare()
     {
-        var plan = TraceCache.For([ExplainerRegistry.Create("attention"), ExplainerRegistry.Create("logit-lens"), ExplainerRegistry.Create("random")]).Plan!;
+        var plan = TraceCache.For([ExplainerRegistry.All.Create("attention"), ExplainerRegistry.All.Create("logit-lens"), ExplainerRegistry.All.Create("random")]).Plan!;
         Assert.That(plan, Is.EqualTo(new TraceOptions { LanguageAttentions = true, LanguageHiddenStates = true }));
-        Assert.That(TraceCache.For([ExplainerRegistry.Create("random"), ExplainerRegistry.Create("occlusion")]).Plan, Is.Null);
+        Assert.That(TraceCache.For([ExplainerRegistry.All.Create("random"), ExplainerRegistry.All.Create("occlusion")]).Plan, Is.Null);
         var gradients = TraceCache.Join(new TraceOptions { Gradients = true, GradientsToPixels = false }, new TraceOptions { VisionAttentions = true });
         Assert.That(gradients is { Gradients: true, GradientsToPixels: false, VisionAttentions: true }, gradients.ToString());
         Assert.That(TraceCache.Join(gradients, new TraceOptions { Gradients = true }).GradientsToPixels, Is.True);

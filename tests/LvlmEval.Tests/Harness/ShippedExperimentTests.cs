@@ -26,11 +26,11 @@ public sealed partial class ShippedExperimentTests
     {
         var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "quickstart.yaml"));
         var config = ExperimentLoader.Parse(PathLine().Replace(text, $"path: '{HarnessFixture.ModelA}'"), "quickstart.yaml");
-        var builtIn = LvlmEval.Explainers.ExplainerRegistry.Names.Where(n => !n.StartsWith("test-", StringComparison.Ordinal));
+        var builtIn = LvlmEval.Explainers.ExplainerRegistry.All.Names.Where(n => !n.StartsWith("test-", StringComparison.Ordinal));
         Assert.That(config.Explainers.Select(e => e.Name), Is.EquivalentTo(builtIn));
         // deletion-insertion stands for deletion and insertion (the same curves, both reported).
         var metrics = config.Metrics.Select(m => m.Name).SelectMany(n => n == "deletion-insertion" ? new[] { n, "deletion", "insertion" } : [n]);
-        Assert.That(metrics, Is.EquivalentTo(LvlmEval.Metrics.MetricRegistry.Names.Where(n => !n.StartsWith("test-", StringComparison.Ordinal))));
+        Assert.That(metrics, Is.EquivalentTo(LvlmEval.Metrics.MetricRegistry.All.Names.Where(n => !n.StartsWith("test-", StringComparison.Ordinal))));
         // Every model the quickstart names ships with the repository.
         var shipped = PathLine().Matches(text).Select(m => m.Value["path: ".Length..]).ToArray();
         Assert.That(shipped, Has.Length.EqualTo(config.Models.Count).And.Length.GreaterThan(0));

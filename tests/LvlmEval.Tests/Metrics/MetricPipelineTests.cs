@@ -79,13 +79,13 @@ public sealed class MetricPipelineTests
         var offEvidence = new float[16];
         offEvidence[15] = 1; // patch (3, 3)
         var parameters = new Dictionary<string, object?> { ["tolerance"] = 0, ["upsample"] = "nearest" };
-        var pointing = MetricRegistry.Create("pointing-game", new ParameterSet("m", parameters));
+        var pointing = MetricRegistry.All.Create("pointing-game", new ParameterSet("m", parameters));
         var hit = pointing.Compute(Context(Explain(onEvidence, [0f]), [3], evidence));
         Assert.That(hit.Rows.Select(r => (r.Metric, r.TokenIndex, r.Value)), Is.EqualTo(new[] { ("pointing_game", -1, 1.0), ("pointing_game", 0, 1.0) }));
         var miss = pointing.Compute(Context(Explain(offEvidence, [0f]), [3], evidence));
         Assert.That(miss.Rows.Select(r => r.Value), Is.All.EqualTo(0.0));
         // Nearest upsampling of a one-patch map: 49 of 196 evidence pixels selected by the top 25% → IoU 49 / 196.
-        var iou = MetricRegistry.Create("iou", new ParameterSet("m", new Dictionary<string, object?> { ["upsample"] = "nearest", ["top_percent"] = 25, ["per_token"] = false }));
+        var iou = MetricRegistry.All.Create("iou", new ParameterSet("m", new Dictionary<string, object?> { ["upsample"] = "nearest", ["top_percent"] = 25, ["per_token"] = false }));
         var rows = iou.Compute(Context(Explain(onEvidence, [0f]), [3], evidence)).Rows.ToDictionary(r => r.Metric, r => r.Value);
         Assert.That(rows["iou_mean"], Is.EqualTo(49 / 196.0).Within(1e-12));
         // Top 25% of 784 = 196 pixels, ≥ the 196th value (0) selects all 784 → 196 / 784.
@@ -102,7 +102,7 @@ public sealed class MetricPipelineTests
         var second = new float[context.Prepared.TokenIds.Length + 1];
         first[0] = 1f; first[start] = 2f; first[start + 1] = -5f; first[^1] = 1f;    // image 2 of 4
         second[start + count - 1] = 3f; second[^1] = 1f; second[1] = -1f;            // image 3 of 4
-        var result = MetricRegistry.Create("relevance-share").Compute(context with { Explanation = Explain(new float[16], first, second) });
+        var result = MetricRegistry.All.Create("relevance-share").Compute(context with { Explanation = Explain(new float[16], first, second) });
         Assert.That(result.Rows.Select(r => (r.TokenIndex, r.Value)), Is.EqualTo(new[] { (-1, 5 / 8.0), (0, 0.5), (1, 0.75) }));
     }
 
@@ -113,7 +113,7 @@ public sealed class MetricPipelineTests
         var candidates = TextPerturbationMetric.Candidates(context.Prepared);
         var relevance = new float[context.Prepared.TokenIds.Length];
         for (int i = 0; i < candidates.Length; i++) relevance[candidates[i]] = i; // the last candidate is the most relevant
-        var metric = MetricRegistry.Create("text-perturbation", new ParameterSet("m", new Dictionary<string, object?> { ["steps"] = candidates.Length, ["score"] = "prob" }));
+        var metric = MetricRegistry.All.Create("text-perturbation", new ParameterSet("m", new Dictionary<string, object?> { ["steps"] = candidates.Length, ["score"] = "prob" }));
         var result = metric.Compute(context with { Explanation = Explain(new float[16], relevance) });
         var positive = result.Curves.Where(c => c.Metric == "text_positive_prob").ToArray();
         var negative = result.Curves.Where(c => c.Metric == "text_negative_prob").ToArray();
@@ -135,7 +135,7 @@ public sealed class MetricPipelineTests
         int[] answer = [3, 4];
         var other = Image(9);
         var context = Context(null, answer, other: other);
-        var metric = MetricRegistry.Create("behavioural-reliance", new ParameterSet("m", new Dictionary<string, object?> { ["paraphrase"] = false }));
+        var metric = MetricRegistry.All.Create("behavioural-reliance", new ParameterSet("m", new Dictionary<string, object?> { ["paraphrase"] = false }));
         var rows = metric.Compute(context).Rows.ToDictionary(r => r.Metric, r => r.Value);
         double LogP(Tensor pixels) => _model.Forward(context.Prepared with { Pixels = pixels }, answer).AnswerLogProbability().Item();
         double original = LogP(context.Prepared.Pixels);
@@ -149,15 +149,15 @@ public sealed class MetricPipelineTests
     [Test]
     public void RegistryKnowsEveryMetricAndRejectsUnknownParameters()
     {
-        Assert.That(MetricRegistry.Names, Is.EquivalentTo(new[]
+        Assert.That(MetricRegistry.All.Names, Is.EquivalentTo(new[]
         {
             "behavioural-reliance", "deletion", "deletion-insertion", "energy-pointing-game", "insertion", "iou", "pixel-ap",
             "pointing-game", "relevance-rank", "relevance-share", "text-perturbation",
         }));
-        foreach (var name in MetricRegistry.Names) Assert.That(MetricRegistry.Create(name).Name, Is.EqualTo(name));
-        Assert.That(() => MetricRegistry.Create("deletion", new ParameterSet("metric 'deletion'", new Dictionary<string, object?> { ["stpes"] = 5 })),
+        foreach (var name in MetricRegistry.All.Names) Assert.That(MetricRegistry.All.Create(name).Name, Is.EqualTo(name));
+        Assert.That(() => MetricRegistry.All.Create("deletion", new ParameterSet("metric 'deletion'", new Dictionary<string, object?> { ["stpes"] = 5 })),
             Throws.InstanceOf<ParameterException>().With.Message.Contains("stpes").And.Message.Contains("steps"));
-        Assert.That(() => MetricRegistry.Create("deletion", new ParameterSet("m", new Dictionary<string, object?> { ["substrate"] = "noise" })),
+        Assert.That(() => MetricRegistry.All.Create("deletion", new ParameterSet("m", new Dictionary<string, object?> { ["substrate"] = "noise" })),
             Throws.InstanceOf<ParameterException>().With.Message.Contains("blur"));
     }
 }

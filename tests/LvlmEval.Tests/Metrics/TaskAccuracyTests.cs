@@ -170,11 +170,11 @@ public sealed class TaskAccuracyTests
     [Test]
     public void ScorersAreChosenByDatasetFormat()
     {
-        Assert.That(TaskScorer.For("vqav2"), Is.InstanceOf<VqaAccuracy>());
-        Assert.That(TaskScorer.For("chartqa"), Is.InstanceOf<RelaxedAccuracy>());
-        Assert.That(TaskScorer.For("mmvp"), Is.InstanceOf<OptionAccuracy>());
-        Assert.That(TaskScorer.For("imagenet"), Is.InstanceOf<SynonymAccuracy>());
-        Assert.That(TaskScorer.For("shapes"), Is.InstanceOf<ExactMatch>());
-        Assert.That(() => TaskScorer.For("coco"), Throws.ArgumentException.With.Message.Contains("vqav2"));
+        Assert.That(TaskScorer.All.Create("vqav2"), Is.InstanceOf<VqaAccuracy>());
+        Assert.That(TaskScorer.All.Create("chartqa"), Is.InstanceOf<RelaxedAccuracy>());
+        Assert.That(TaskScorer.All.Create("mmvp"), Is.InstanceOf<OptionAccuracy>());
+        Assert.That(TaskScorer.All.Create("imagenet"), Is.InstanceOf<SynonymAccuracy>());
+        Assert.That(TaskScorer.All.Create("shapes"), Is.InstanceOf<ExactMatch>());
+        Assert.That(() => TaskScorer.All.Create("coco"), Throws.InstanceOf<LvlmEval.Common.ParameterException>().With.Message.Contains("vqav2"));
     }
 }

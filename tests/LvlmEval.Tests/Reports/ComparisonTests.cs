@@ -30,7 +30,7 @@ public sealed class ComparisonTests
         var candidate = RunData.Load(b.Path);
         var rows = Comparison.Compare(baseline, candidate, new ReportOptions());
         // The fixture moves deletion_auc by −0.4·shift and insertion_auc by +0.5·shift for every explainer (before clamping).
-        foreach (var metric in new[] { "deletion_auc", "insertion_auc" })
+        foreach (var metric in new[] { "deletion_auc_nppl", "insertion_auc_nppl" })
             foreach (var row in rows.Where(r => r.Metric == metric && r.Explainer.Length > 0))
             {
                 double truth = candidate.Scores.Where(s => s.Model == row.Model && s.Explainer == row.Explainer && s.Metric == metric && s.TokenIndex == -1).Average(s => s.Value)

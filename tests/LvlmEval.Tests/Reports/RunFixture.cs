@@ -18,7 +18,7 @@ internal static class RunFixture
 {
     public static readonly string[] Models = ["tiny-clip", "tiny-siglip"];
     public static readonly string[] Explainers = ["gradcam", "random", "relevancy"];
-    public static readonly string[] ScoreMetrics = ["deletion_auc", "insertion_auc", "pointing_game", "relevance_share"];
+    public static readonly string[] ScoreMetrics = ["deletion_auc_nppl", "insertion_auc_nppl", "pointing_game", "relevance_share_image"];
     private const int Grid = 6, Steps = 10;
 
     /// <summary>Writes the run into <paramref name="dir"/>; <paramref name="shards"/> part files per table; returns the samples used.</summary>
@@ -49,13 +49,13 @@ internal static class RunFixture
                 foreach (var explainer in Explainers)
                 {
                     double quality = explainer switch { "relevancy" => 0.8, "gradcam" => 0.6, _ => 0.1 } + explainerShift;
-                    scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, explainer, "deletion_auc", -1, Math.Clamp(0.6 - 0.4 * quality + rng.NextDouble() * 0.2, 0, 1)));
-                    scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, explainer, "insertion_auc", -1, Math.Clamp(0.3 + 0.5 * quality + rng.NextDouble() * 0.2, 0, 1)));
+                    scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, explainer, "deletion_auc_nppl", -1, Math.Clamp(0.6 - 0.4 * quality + rng.NextDouble() * 0.2, 0, 1)));
+                    scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, explainer, "insertion_auc_nppl", -1, Math.Clamp(0.3 + 0.5 * quality + rng.NextDouble() * 0.2, 0, 1)));
                     if (mask is not null)
                         scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, explainer, "pointing_game", -1, rng.NextDouble() < quality ? 1 : 0));
                     if (explainer != "gradcam")
-                        scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, explainer, "relevance_share", -1, Math.Clamp(modelReliance + rng.NextDouble() * 0.4 - 0.2, 0, 1)));
-                    scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, explainer, "deletion_auc", 0, rng.NextDouble()));
+                        scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, explainer, "relevance_share_image", -1, Math.Clamp(modelReliance + rng.NextDouble() * 0.4 - 0.2, 0, 1)));
+                    scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, explainer, "deletion_auc_nppl", 0, rng.NextDouble()));
                     foreach (var (metric, sign) in new[] { ("deletion", -1.0), ("insertion", 1.0) })
                         for (int step = 0; step <= Steps; step++)
                         {
