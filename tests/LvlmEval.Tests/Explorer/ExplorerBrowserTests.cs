@@ -128,7 +128,8 @@ public sealed class ExplorerBrowserTests
     public async Task ExplanationSetIsShownAsOutlinedPatchesAndHighlightedWords()
     {
         // Registered while the server runs, as a plugin's CLEANN would be: the next answer lists it.
-        LvlmEval.Explainers.ExplainerRegistry.Register(KnownSetExplainer.Name, _ => new KnownSetExplainer());
+        LvlmEval.Explainers.ExplainerRegistry.All.Register(new(new LvlmEval.Common.Registries.Descriptor(KnownSetExplainer.Name, "a fixed explanation set", "test", "none",
+            LvlmEval.Common.Registries.Granularity.Token), _ => new KnownSetExplainer()));
         var (playwright, browser) = await Launch();
         try
         {
@@ -149,7 +150,7 @@ public sealed class ExplorerBrowserTests
         }
         finally
         {
-            LvlmEval.Explainers.ExplainerRegistry.Unregister(KnownSetExplainer.Name);
+            LvlmEval.Explainers.ExplainerRegistry.All.Unregister(KnownSetExplainer.Name);
             await browser.CloseAsync();
             playwright.Dispose();
         }
