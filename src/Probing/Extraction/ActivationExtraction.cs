@@ -90,7 +90,7 @@ public static class ActivationExtraction
             Predicted = result.PredictedFirstText,
             Correct = result.ReferenceFirstToken is int r ? r == result.PredictedFirstToken : null,
             Layer = vector.Layer.Name, LayerKind = vector.Layer.Kind.ToString().ToLowerInvariant(), LayerOrder = vector.Layer.Order,
-            Pooling = PoolingNames.Name(vector.Pooling), Tokens = vector.Tokens, Dim = vector.Dim, Vector = vector.Values,
+            Pooling = PoolingNames.Name(vector.Pooling), Tokens = vector.Values.Length / vector.Dim, PooledTokens = vector.Tokens, Dim = vector.Dim, Vector = vector.Values,
             Colour = Meta("colour"), Shape = Meta("shape"), Count = Meta("count"), Position = Meta("position"),
         };
     }

@@ -34,15 +34,21 @@ public sealed class ActivationExtractor
     /// </summary>
     public ExtractedSample Extract(PreparedInput prepared, string? referenceAnswer)
     {
-        if (prepared.BatchSize != 1) throw new ArgumentException($"Extraction takes one image at a time, got {prepared.BatchSize}.", nameof(prepared));
         int? referenceFirst = null;
         if (referenceAnswer is not null && _model.Tokenizer is { } tokenizer)
         {
             var ids = tokenizer.Encode(referenceAnswer, addSpecialTokens: false);
             if (ids.Length > 0) referenceFirst = ids[0];
         }
+        return Extract(prepared, referenceFirst);
+    }
+
+    /// <summary>As above, with the reference answer's first token id given directly.</summary>
+    public ExtractedSample Extract(PreparedInput prepared, int? referenceFirst)
+    {
+        if (prepared.BatchSize != 1) throw new ArgumentException($"Extraction takes one image at a time, got {prepared.BatchSize}.", nameof(prepared));
         if (NeedsAnswer && referenceFirst is null)
-            throw new ArgumentException("answer-first pooling needs a reference answer that tokenises to at least one token.", nameof(referenceAnswer));
+            throw new ArgumentException("answer-first pooling needs a reference answer that tokenises to at least one token.", nameof(referenceFirst));
 
         var captures = _layers.Where(l => l.Kind == LayerKind.Language).ToDictionary(l => l.Index, l => new LayerCapture(l.Index + 1));
         int promptLength = prepared.TokenIds.Length;

@@ -29,8 +29,10 @@ public sealed class ActivationRecord
     /// <summary>Data-flow order: vision layers, then the projector, then language layers.</summary>
     [JsonPropertyName("layer_order")] public int LayerOrder { get; set; }
     [JsonPropertyName("pooling")] public string Pooling { get; set; } = "";
-    /// <summary>Token vectors the row covers (pooled over, or stored for pooling none).</summary>
+    /// <summary>Token vectors stored in <see cref="Vector"/>: 1 for a pooled row, every token for pooling none.</summary>
     [JsonPropertyName("tokens")] public int Tokens { get; set; }
+    /// <summary>Token vectors the row was pooled from (image-mean: the image tokens; text-last, answer-first: 1).</summary>
+    [JsonPropertyName("pooled_tokens")] public int PooledTokens { get; set; }
     [JsonPropertyName("dim")] public int Dim { get; set; }
     /// <summary>The vector (tokens × dim values, row-major, for pooling none).</summary>
     [JsonPropertyName("vector")] public float[] Vector { get; set; } = [];
