@@ -15,7 +15,7 @@ public sealed class ReportBrowserTests
     private static readonly Dictionary<string, bool?> DeclaredLowerIsBetter = new()
     {
         ["deletion_auc_nppl"] = true, ["insertion_auc_nppl"] = false, ["insertion_minus_deletion_auc_nppl"] = false,
-        ["pointing_game"] = false, ["relevance_share_image"] = null,
+        ["pointing_game"] = false, ["top_patch_evidence_share"] = false, ["relevance_share_image"] = null,
     };
 
     [Test]
