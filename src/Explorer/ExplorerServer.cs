@@ -53,6 +53,8 @@ public sealed class ExplorerServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // A failed start (busy port) reaches the command line as one line; the host would also log its stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         // Room for a 20 MB image plus the other fields; the image limit itself is checked with its own message.
         long body = options.Limits.MaxImageBytes + 1024 * 1024;
         builder.WebHost.ConfigureKestrel(k =>

@@ -11,7 +11,7 @@ namespace LvlmEval.Tests.Explorer;
 
 /// <summary>
 /// One explorer for the explorer tests, bound to 127.0.0.1 on a free port: the shipped Shapes model, a random tiny
-/// parity checkpoint, and a small run of the Shapes model (4 samples, attention and relevancy, pointing game). Stopped
+/// parity checkpoint, and a small run of the Shapes model (4 samples, attention and relevancy, pointing game and deletion/insertion). Stopped
 /// when the tests of this namespace end.
 /// </summary>
 [SetUpFixture]
@@ -63,7 +63,11 @@ public sealed class ExplorerFixture
                 split: test
                 limit: 4
             explainers: [attention, relevancy]
-            metrics: [pointing-game]
+            metrics:
+              - pointing-game
+              - name: deletion-insertion
+                parameters:
+                  steps: 4
             """);
         HarnessFixture.CliOk("run", yaml, "--out", RunFolder);
         _server = ExplorerServer.Create(new ExplorerOptions
