@@ -65,4 +65,62 @@ public static class HubFixtures
         Copy(hubRoot, "data/test-00000-of-00002.parquet", select("rank < 2"), rowGroupSize);
         Copy(hubRoot, "data/test-00001-of-00002.parquet", select("rank = 2"), rowGroupSize);
     }
+
+    /// <summary>
+    /// lmms-lab/VQAv2 validation from the original JSON files (questions joined with annotations by question_id, image bytes
+    /// from val2014/): columns question_type, multiple_choice_answer, answers list&lt;struct{answer, answer_confidence,
+    /// answer_id}&gt;, image_id, answer_type, question_id, question, image; questions without an annotation or image are dropped.
+    /// </summary>
+    public static void VqaV2Hub(string originalRoot, string hubRoot, int rowGroupSize = 2)
+    {
+        string questions = $"SELECT unnest(questions, recursive := true) FROM read_json({Lit(Path.Combine(originalRoot, "v2_OpenEnded_mscoco_val2014_questions.json"))})";
+        string annotations = $"SELECT unnest(annotations) AS a FROM read_json({Lit(Path.Combine(originalRoot, "v2_mscoco_val2014_annotations.json"))})";
+        string blobs = $"read_blob({Lit(Path.Combine(originalRoot, "val2014", "*.jpg"))})";
+        Copy(hubRoot, "data/validation-00000-of-00001.parquet",
+            $"SELECT t.a.question_type, t.a.multiple_choice_answer, t.a.answers, q.image_id::BIGINT AS image_id, t.a.answer_type, q.question_id::BIGINT AS question_id, q.question, " +
+            $"{{'bytes': b.content, 'path': 'COCO_val2014_' || lpad(q.image_id::VARCHAR, 12, '0') || '.jpg'}} AS image " +
+            $"FROM ({questions}) q JOIN ({annotations}) t ON t.a.question_id = q.question_id " +
+            $"JOIN {blobs} b ON b.filename LIKE '%COCO_val2014_' || lpad(q.image_id::VARCHAR, 12, '0') || '.jpg' " +
+            $"WHERE q.question IS NOT NULL ORDER BY q.question_id", rowGroupSize);
+    }
+
+    /// <summary>
+    /// ILSVRC/imagenet-1k validation from a flat-layout fixture: columns image {bytes, path = file name}, label = the wnid's
+    /// line index in LOC_synset_mapping.txt (its standard class index), rows in a shuffled order across two shards.
+    /// </summary>
+    public static void ImageNetHub(string originalRoot, string hubRoot)
+    {
+        var wnids = File.ReadAllLines(Path.Combine(originalRoot, "LOC_synset_mapping.txt")).Select(l => l.Split(' ')[0]).ToList();
+        string labels = string.Join(" UNION ALL ", wnids.Select((w, i) => $"SELECT {Lit(w)} AS wnid, {i}::BIGINT AS label"));
+        string solution = $"SELECT ImageId, split_part(trim(PredictionString), ' ', 1) AS wnid FROM read_csv({Lit(Path.Combine(originalRoot, "LOC_val_solution.csv"))}, header = true, all_varchar = true)";
+        string rows = $"SELECT {{'bytes': b.content, 'path': s.ImageId || '.JPEG'}} AS image, l.label FROM ({solution}) s JOIN ({labels}) l USING (wnid) " +
+                      $"JOIN read_blob({Lit(Path.Combine(originalRoot, "*.JPEG"))}) b ON b.filename LIKE '%/' || s.ImageId || '.JPEG'";
+        Copy(hubRoot, "data/validation-00000-of-00002.parquet", $"SELECT * FROM ({rows}) WHERE image.path > 'ILSVRC2012_val_00000001.JPEG' ORDER BY image.path DESC", 1);
+        Copy(hubRoot, "data/validation-00001-of-00002.parquet", $"SELECT * FROM ({rows}) WHERE image.path <= 'ILSVRC2012_val_00000001.JPEG'", 1);
+    }
+
+    /// <summary>
+    /// lmms-lab/ChartQA test from the original JSON files: columns type (human_test / augmented_test), question, answer,
+    /// image {bytes, path = imgname}; augmented rows first (the hub's order need not be the loader's), records without a
+    /// label or whose image is outside the split folder dropped.
+    /// </summary>
+    public static void ChartQaHub(string originalRoot, string hubRoot)
+    {
+        string test = Path.Combine(originalRoot, "ChartQA Dataset", "test");
+        string Subset(string subset, int rank) =>
+            $"SELECT *, {Lit(subset + "_test")} AS type, {rank} AS rank, row_number() OVER () AS n FROM read_json({Lit(Path.Combine(test, $"test_{subset}.json"))})";
+        Copy(hubRoot, "data/test-00000-of-00001.parquet",
+            $"SELECT q.type, q.query AS question, q.label AS answer, {{'bytes': b.content, 'path': q.imgname}} AS image " +
+            $"FROM ({Subset("augmented", 0)} UNION ALL BY NAME {Subset("human", 1)}) q JOIN read_blob({Lit(Path.Combine(test, "png", "*.png"))}) b ON b.filename LIKE '%/' || q.imgname " +
+            "WHERE q.label IS NOT NULL ORDER BY q.rank, q.n", 1);
+    }
+
+    /// <summary>lmms-lab-eval/MMVP from Questions.csv: columns Index, Question, Options, Correct Answer, image; rows whose image is missing dropped.</summary>
+    public static void MmvpHub(string originalRoot, string hubRoot)
+    {
+        Copy(hubRoot, "data/train-00000-of-00001.parquet",
+            $"SELECT q.\"Index\"::BIGINT AS \"Index\", q.\"Question\", q.\"Options\", q.\"Correct Answer\", {{'bytes': b.content, 'path': q.\"Index\" || '.jpg'}} AS image " +
+            $"FROM read_csv({Lit(Path.Combine(originalRoot, "Questions.csv"))}, header = true, all_varchar = true, ignore_errors = true) q " +
+            $"JOIN read_blob({Lit(Path.Combine(originalRoot, "MMVP Images", "*.jpg"))}) b ON b.filename LIKE '%/' || q.\"Index\" || '.jpg' ORDER BY q.\"Index\"::BIGINT", 1);
+    }
 }
