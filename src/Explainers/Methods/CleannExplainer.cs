@@ -22,15 +22,16 @@ public sealed class CleannExplainer : IExplainer
     private readonly int? _layer;
     private readonly double _significance;
     private readonly int _searchRange, _maxImageTokens;
-    private readonly int? _samples, _maxConditioning;
+    private readonly int _samples;
+    private readonly int? _maxConditioning;
     private readonly double _attentionThreshold;
     private readonly LayerChoice _heads;
     private readonly ParameterSet _parameters;
 
     /// <summary>
     /// Parameters (defaults of LVLM-Interpret's <c>handle_causality</c>): <c>layer</c> (default the last), <c>heads</c>
-    /// (default all), <c>significance</c> 1e-5, <c>samples</c> (records behind the correlations; the reference's 128 is
-    /// LLaVA-7B's head size, so the default is the model's head size), <c>search_range</c> 3, <c>max_image_tokens</c> 50,
+    /// (default all), <c>significance</c> 1e-5, <c>samples</c> 128 (records behind the correlations: the reference's
+    /// fixed degrees of freedom, which is LLaVA-7B's head size; it is kept for every model), <c>search_range</c> 3, <c>max_image_tokens</c> 50,
     /// <c>attention_threshold</c> 0.01, <c>max_conditioning_size</c> (default unlimited, as the reference).
     /// </summary>
     public CleannExplainer(ParameterSet parameters)
@@ -39,7 +40,7 @@ public sealed class CleannExplainer : IExplainer
         _layer = parameters.Has("layer") ? parameters.Int("layer", -1) : null;
         _heads = new LayerChoice(parameters, "heads", "head");
         _significance = parameters.Double("significance", 1e-5, 1e-300, 0.5);
-        _samples = parameters.Has("samples") ? parameters.Int("samples", 128, 8) : null;
+        _samples = parameters.Int("samples", 128, 8);
         _searchRange = parameters.Int("search_range", 3, 1, 64);
         _maxImageTokens = parameters.Int("max_image_tokens", 50, 2, 4096);
         _attentionThreshold = parameters.Double("attention_threshold", 0.01, 0, 1);
@@ -66,7 +67,7 @@ public sealed class CleannExplainer : IExplainer
         var model = context.Model;
         int layer = LayerChoice.ResolveSingle(_parameters, "layer", _layer, model.Language.NumLayers, "layer") ?? model.Language.NumLayers - 1;
         var heads = _heads.Resolve(model.Config.Text.NumHeads);
-        int samples = _samples ?? model.Config.Text.HeadDim;
+        int samples = _samples;
         var trace = context.Trace(TraceNeeds);
         int sequence = trace.TokenIds.Length;
         var attention = trace.LanguageAttentions[layer].Detach().Data;
