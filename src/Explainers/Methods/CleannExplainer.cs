@@ -13,9 +13,10 @@ namespace LvlmEval.Explainers.Methods;
 /// the partial correlations it implies, and the explanation set of the position predicting an answer token is its
 /// possible-d-separation set within <c>search_range</c> hops. The tokens analysed are the position itself, its
 /// <c>max_image_tokens</c> most-attended image tokens (at least 2, no more than the number above <c>attention_threshold</c>)
-/// and the later text tokens it attends above <c>attention_threshold</c>. The patch map is the fraction of heads whose set
-/// holds the patch (the reference sums per-head weights 1 − p over heads; its p-value uses as many records as set
-/// members, leaving negative degrees of freedom, so here every member weighs 1). The explanation set is the union over heads.
+/// and the later text tokens it attends above <c>attention_threshold</c>. The explanation set is the union over heads; the
+/// patch map and the position relevance are 1 on its members and 0 elsewhere; <c>SetStrength</c> is the fraction of heads
+/// whose set holds the patch (the reference sums per-head weights 1 − p over heads; its p-value uses as many records as
+/// set members, leaving negative degrees of freedom, so here every member weighs 1).
 /// </summary>
 public sealed class CleannExplainer : IExplainer
 {
@@ -86,9 +87,12 @@ public sealed class CleannExplainer : IExplainer
                     union.Add(position);
                 }
             }
-            tokens.Add(new TokenExplanation(i, context.AnswerIds[i], context.Map(context.PatchValues(relevance)), relevance)
+            var membership = new float[target + 1];
+            foreach (int position in union) membership[position] = 1f;
+            tokens.Add(new TokenExplanation(i, context.AnswerIds[i], context.Map(context.PatchValues(membership)), membership)
             {
                 ExplanationSet = union.ToArray(),
+                SetStrength = context.Map(context.PatchValues(relevance)),
             });
         }
         return context.Finish(Name, tokens, MapMath.MeanMap(tokens));

@@ -45,6 +45,10 @@ public sealed class CleannShapesTests
             var set = explanation.Tokens[0].ExplanationSet!
                 .Where(p => p >= prepared.PatchTokenStart && p < prepared.PatchTokenStart + patches)
                 .Select(p => p - prepared.PatchTokenStart).ToArray();
+            // Output form: the map is the set's membership (1 inside, 0 outside), the strength a fraction of heads.
+            var token = explanation.Tokens[0];
+            Assert.That(Enumerable.Range(0, patches).Select(p => token.Map.Values[p] == 1f), Is.EqualTo(Enumerable.Range(0, patches).Select(p => set.Contains(p))));
+            Assert.That(token.SetStrength!.Values.Select((v, p) => v > 0), Is.EqualTo(token.Map.Values.Select(v => v == 1f)));
             int k = set.Length;
             sizes += k;
             totalSizes += explanation.Tokens[0].ExplanationSet!.Length;
