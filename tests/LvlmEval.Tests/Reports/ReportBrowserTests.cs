@@ -75,6 +75,18 @@ public sealed class ReportBrowserTests
             Assert.That(expected[Key(best[0])].Mean, Is.EqualTo(target), column.Key.ToString());
         }
 
+        // Chance and ceiling under each localisation score's name: DuckDB's mean of the per-sample rows.
+        using var bounds = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "bounds", runDir));
+        string BoundKey(JsonElement r) => $"{r.GetProperty("model").GetString()}|{r.GetProperty("dataset").GetString()}|{r.GetProperty("metric").GetString()}";
+        var expectedBounds = bounds.RootElement.EnumerateArray().ToDictionary(BoundKey, r => (Chance: r.GetProperty("chance").GetDouble(), Ceiling: r.GetProperty("ceiling").GetDouble()));
+        var shownBounds = view.GetProperty("bounds").EnumerateArray().ToList();
+        Assert.That(shownBounds.Select(BoundKey), Is.EquivalentTo(expectedBounds.Keys));
+        foreach (var b in shownBounds)
+        {
+            Assert.That(b.GetProperty("chance").GetDouble(), Is.EqualTo(expectedBounds[BoundKey(b)].Chance).Within(1e-12), BoundKey(b));
+            Assert.That(b.GetProperty("ceiling").GetDouble(), Is.EqualTo(expectedBounds[BoundKey(b)].Ceiling).Within(1e-12), BoundKey(b));
+        }
+
         using var accuracy = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "accuracy", runDir));
         var expectedAccuracy = accuracy.RootElement.EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
         var shownAccuracy = view.GetProperty("accuracy").EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
