@@ -65,7 +65,7 @@ public sealed class BadExperimentTests
             int line = yaml.Split('\n').Select((text, i) => (text, i)).First(l => l.text.Contains("shapes-unscored")).i + 1;
             var (code, output, error) = HarnessFixture.Cli("run", path, "--out", dir.File("run"));
             Assert.That(code, Is.EqualTo(2), output + error);
-            Assert.That(error.TrimEnd(), Does.StartWith($"error: {path}:{line}:").And.Contain("dataset format 'shapes-unscored' has no task scorer; formats with one: chartqa, imagenet, mmvp, shapes, voc, vqav2"));
+            Assert.That(error.TrimEnd(), Does.StartWith($"error: {path}:{line}:").And.Contain("dataset format 'shapes-unscored' has no task scorer; formats with one: chartqa, imagenet, mmvp, pope, shapes, voc, vqav2"));
             Assert.That(Directory.Exists(dir.File("run")), Is.False, "nothing is written for an invalid experiment");
         }
         finally
