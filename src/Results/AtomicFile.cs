@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LvlmEval.Parquet;
+namespace LvlmEval.Results;
 
 /// <summary>
 /// Write-then-rename: data goes to <c>name.tmp</c>, is flushed to disk, then renamed over the final name, so a crash

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LvlmEval.Parquet.Records;
+namespace LvlmEval.Results;
 
 /// <summary>Property name to column name: PascalCase to snake_case (RunId → run_id, GenerationMs → generation_ms).</summary>
 public static class ColumnNames

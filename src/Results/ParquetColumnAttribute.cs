@@ -1,4 +1,4 @@
-namespace LvlmEval.Parquet.Records;
+namespace LvlmEval.Results;
 
 /// <summary>Overrides the column name of a record property (by default its name in snake_case).</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
