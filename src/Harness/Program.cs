@@ -26,6 +26,7 @@ public static class Program
             RunFolderCommands.Compare(),
             RunFolderCommands.Merge(),
             TrainTinyCommand.Create(),
+            ServeCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is null)

@@ -21,7 +21,7 @@ public static class ExperimentLoader
     private static readonly string[] DatasetKeys = ["name", "format", "root", "split", "limit", "sample", "seed", "offset", "settings"];
     private static readonly string[] ComponentKeys = ["name", "parameters"];
     private static readonly string[] DTypes = ["auto", "float32"];
-    private static readonly string[] Templates = ["auto", "llava", "chatml", "none"];
+    private static readonly string[] Templates = PromptTemplates.Names;
 
     /// <summary>Loads <paramref name="path"/>.</summary>
     public static ExperimentConfig Load(string path)
@@ -94,14 +94,7 @@ public static class ExperimentLoader
     }
 
     /// <summary>auto|llava|chatml|none, or null.</summary>
-    public static PromptTemplate? ParseTemplate(string text) => text.ToLowerInvariant() switch
-    {
-        "auto" => PromptTemplate.Auto,
-        "llava" => PromptTemplate.Llava,
-        "chatml" => PromptTemplate.ChatMl,
-        "none" => PromptTemplate.None,
-        _ => null,
-    };
+    public static PromptTemplate? ParseTemplate(string text) => PromptTemplates.Parse(text);
 
     private static ModelSpec ReadModel(YamlNodes y, YamlNode node)
     {

@@ -36,6 +36,12 @@ internal static class HtmlPage
             });
           });
         });
+        // Served by `lvlm-eval serve --run DIR` (as /runs/NAME/report.html), the report links to the run's samples in the explorer.
+        (function () {
+          var served = location.protocol.indexOf('http') === 0 && location.pathname.match(/^\/runs\/([^\/]+)\/report\.html$/);
+          var link = document.getElementById('explorer-link');
+          if (served && link) { link.href = '/#run=' + served[1]; link.hidden = false; }
+        })();
         """;
 
     public static string Render(string title, string subtitle, IEnumerable<(string Id, string Label)> navigation, IEnumerable<string> sections, IEnumerable<string> notes)
@@ -45,7 +51,7 @@ internal static class HtmlPage
         sb.Append("<title>").Append(Html.E(title)).Append("</title><style>").Append(Style).Append("</style></head><body>");
         sb.Append("<header><h1>").Append(Html.E(title)).Append("</h1><p>").Append(Html.E(subtitle)).Append("</p></header><nav>");
         foreach (var (id, label) in navigation) sb.Append("<a href=\"#").Append(id).Append("\">").Append(Html.E(label)).Append("</a>");
-        sb.Append("</nav><main>");
+        sb.Append("<a id=\"explorer-link\" href=\"/\" hidden>Samples in the explorer</a></nav><main>");
         foreach (var section in sections) sb.Append(section);
         var noteList = notes.ToList();
         if (noteList.Count > 0)

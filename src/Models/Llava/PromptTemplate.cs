@@ -24,6 +24,19 @@ public static class PromptTemplates
     /// <summary>The image placeholder in prompt text.</summary>
     public const string ImagePlaceholder = "<image>";
 
+    /// <summary>The names templates go by in experiment files, flags and the explorer's API.</summary>
+    public static readonly string[] Names = ["auto", "llava", "chatml", "none"];
+
+    /// <summary>auto|llava|chatml|none (any case), or null.</summary>
+    public static PromptTemplate? Parse(string text) => text.ToLowerInvariant() switch
+    {
+        "auto" => PromptTemplate.Auto,
+        "llava" => PromptTemplate.Llava,
+        "chatml" => PromptTemplate.ChatMl,
+        "none" => PromptTemplate.None,
+        _ => null,
+    };
+
     /// <summary>Resolves <see cref="PromptTemplate.Auto"/> for a tokenizer.</summary>
     public static PromptTemplate Resolve(PromptTemplate template, Tokenizer tokenizer) =>
         template != PromptTemplate.Auto ? template
