@@ -17,9 +17,12 @@ public static class ParquetRecords
     /// <summary>The Parquet.Net schema a record type maps to.</summary>
     public static global::Parquet.Schema.ParquetSchema SchemaOf<T>() => RecordSchema<T>.Instance.Schema;
 
-    /// <summary>Writes <paramref name="rows"/> to <paramref name="path"/> (atomically); returns the row count.</summary>
-    public static long Write<T>(string path, IEnumerable<T> rows, IReadOnlyDictionary<string, string>? keyValueMetadata = null) =>
-        WriteAsync(path, rows, keyValueMetadata).GetAwaiter().GetResult();
+    /// <summary>Writes <paramref name="rows"/> to <paramref name="path"/> (atomically, <paramref name="rowGroupRows"/> rows per row group); returns the row count.</summary>
+    public static long Write<T>(string path, IEnumerable<T> rows, IReadOnlyDictionary<string, string>? keyValueMetadata = null, int rowGroupRows = RowGroupRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupRows, 1);
+        return WriteAsync(path, rows, keyValueMetadata, rowGroupRows).GetAwaiter().GetResult();
+    }
 
     /// <summary>Reads every row of <paramref name="path"/> as <typeparamref name="T"/>, matching columns by name.</summary>
     public static List<T> Read<T>(string path) => ReadAsync<T>(path).GetAwaiter().GetResult();
@@ -27,7 +30,7 @@ public static class ParquetRecords
     /// <summary>The number of rows in <paramref name="path"/> (from the footer; no column is read).</summary>
     public static long CountRows(string path) => CountRowsAsync(path).GetAwaiter().GetResult();
 
-    private static async Task<long> WriteAsync<T>(string path, IEnumerable<T> rows, IReadOnlyDictionary<string, string>? keyValueMetadata)
+    private static async Task<long> WriteAsync<T>(string path, IEnumerable<T> rows, IReadOnlyDictionary<string, string>? keyValueMetadata, int rowGroupRows)
     {
         var schema = RecordSchema<T>.Instance;
         var temp = AtomicFile.CreateTemp(path);
@@ -37,11 +40,11 @@ public static class ParquetRecords
             await using (var writer = await ParquetWriter.CreateAsync(schema.Schema, temp, Options, append: false, CancellationToken.None))
             {
                 if (keyValueMetadata is not null) writer.CustomMetadata = keyValueMetadata.ToDictionary();
-                var group = new List<T>(rows.TryGetNonEnumeratedCount(out int known) ? Math.Min(known, RowGroupRows) : 1024);
+                var group = new List<T>(rows.TryGetNonEnumeratedCount(out int known) ? Math.Min(known, rowGroupRows) : 1024);
                 foreach (var row in rows)
                 {
                     group.Add(row);
-                    if (group.Count == RowGroupRows) count += await WriteGroupAsync(writer, schema, group);
+                    if (group.Count == rowGroupRows) count += await WriteGroupAsync(writer, schema, group);
                 }
                 // An empty table is still one (empty) row group, so every reader sees the columns.
                 if (group.Count > 0 || count == 0) count += await WriteGroupAsync(writer, schema, group);

@@ -54,8 +54,9 @@ public sealed class ReportBrowserTests
         Assert.That(png.Height, Is.EqualTo(view.GetProperty("screenshot").GetProperty("height").GetInt32()));
 
         // Leaderboard: the same cells as DuckDB's GROUP BY over every part file, same means and counts.
-        using var duck = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "leaderboard", runDir));
-        var expected = duck.RootElement.EnumerateArray().ToDictionary(Key, r => (Mean: r.GetProperty("mean").GetDouble(), N: r.GetProperty("n").GetInt32()));
+        using var duck = DuckDb.RunViews(runDir);
+        var expected = duck.Query("SELECT model, dataset, explainer, metric, avg(value), count(*) FROM scores WHERE explainer <> '' AND token_index = -1 GROUP BY ALL").Rows
+            .ToDictionary(r => $"{r[0]}|{r[1]}|{r[2]}|{r[3]}", r => (Mean: (double)r[4]!, N: (int)(long)r[5]!));
         var shown = view.GetProperty("rows").EnumerateArray().ToList();
         Assert.That(shown.Select(Key), Is.EquivalentTo(expected.Keys));
         foreach (var row in shown)
@@ -75,8 +76,8 @@ public sealed class ReportBrowserTests
             Assert.That(expected[Key(best[0])].Mean, Is.EqualTo(target), column.Key.ToString());
         }
 
-        using var accuracy = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "accuracy", runDir));
-        var expectedAccuracy = accuracy.RootElement.EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
+        var expectedAccuracy = duck.Query("SELECT model, dataset, avg(task_score) FROM samples GROUP BY ALL").Rows
+            .ToDictionary(r => ((string?)r[0], (string?)r[1]), r => (double)r[2]!);
         var shownAccuracy = view.GetProperty("accuracy").EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
         Assert.That(shownAccuracy.Keys, Is.EquivalentTo(expectedAccuracy.Keys));
         foreach (var (key, mean) in expectedAccuracy) Assert.That(shownAccuracy[key], Is.EqualTo(mean).Within(1e-12), key.ToString());
