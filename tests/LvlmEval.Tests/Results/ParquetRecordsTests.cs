@@ -10,10 +10,11 @@ namespace LvlmEval.Tests.Results;
 public sealed class ParquetRecordsTests
 {
     /// <summary>Every column kind the results tables use.</summary>
-    public sealed record Row(string Name, string? Note, int Index, long Count, double Value, double? Maybe, float Fraction, bool Flag, float[] Values);
+    public sealed record Row(string Name, string? Note, int Index, long Count, double Value, double? Maybe, float Fraction, bool Flag, float[]? Values);
 
     private static readonly Row[] Rows =
     [
+        new("z", null, 3, 4, 5, 6, 7f, false, null),
         new("a", "first", -1, 1L << 40, 0.25, null, 0.5f, true, [1f, -2.5f, 3.25f]),
         new("énergie 関連度", null, 0, 0, double.MaxValue, -1e-300, float.Epsilon, false, []),
         new("", "", int.MaxValue, long.MinValue, -0.0, 42, -7f, true, [float.MaxValue]),
@@ -24,7 +25,7 @@ public sealed class ParquetRecordsTests
     {
         using var dir = new TempDir("records-duckdb");
         string path = dir.File("rows.parquet");
-        Assert.That(ParquetRecords.Write(path, Rows), Is.EqualTo(3));
+        Assert.That(ParquetRecords.Write(path, Rows), Is.EqualTo(Rows.Length));
 
         using var db = new DuckDb();
         string table = $"read_parquet('{path}')";
@@ -46,7 +47,7 @@ public sealed class ParquetRecordsTests
         for (int i = 0; i < Rows.Length; i++)
         {
             var r = Rows[i];
-            var expected = new object?[] { r.Name, r.Note, (long)r.Index, r.Count, r.Value, r.Maybe, (double)r.Fraction, r.Flag, r.Values.Select(v => (object?)(double)v).ToArray() };
+            var expected = new object?[] { r.Name, r.Note, (long)r.Index, r.Count, r.Value, r.Maybe, (double)r.Fraction, r.Flag, r.Values?.Select(v => (object?)(double)v).ToArray() };
             Assert.That(read[i], Is.EqualTo(expected), $"row {i}");
         }
     }
@@ -57,12 +58,13 @@ public sealed class ParquetRecordsTests
         using var dir = new TempDir("records-from-duckdb");
         string path = dir.File("duck.parquet");
         using var db = new DuckDb();
-        // Two row groups, nulls, an empty list and a null list (read as null), written by DuckDB's own writer.
+        // Two row groups, nulls, a null list and an empty list before values (read as null and empty), written by DuckDB's own writer.
         db.Execute($"""
             COPY (SELECT * FROM (VALUES
-                ('a', 'first', -1, 1099511627776::BIGINT, 0.25::DOUBLE, NULL::DOUBLE, 0.5::FLOAT, true, [1, -2.5, 3.25]::FLOAT[]),
+                ('c', '', 2147483647, (-9223372036854775807 - 1)::BIGINT, 0::DOUBLE, 42::DOUBLE, -7::FLOAT, true, NULL::FLOAT[]),
                 ('énergie 関連度', NULL, 0, 0::BIGINT, 1e300::DOUBLE, -1e-300::DOUBLE, 1.5::FLOAT, false, []::FLOAT[]),
-                ('c', '', 2147483647, (-9223372036854775807 - 1)::BIGINT, 0::DOUBLE, 42::DOUBLE, -7::FLOAT, true, NULL::FLOAT[]))
+                ('a', 'first', -1, 1099511627776::BIGINT, 0.25::DOUBLE, NULL::DOUBLE, 0.5::FLOAT, true, [1, -2.5, 3.25]::FLOAT[]),
+                ('d', NULL, 5, 6::BIGINT, 7::DOUBLE, NULL::DOUBLE, 8::FLOAT, false, [4, 5]::FLOAT[]))
               AS t(name, note, "index", count, value, maybe, fraction, flag, "values"))
             TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 2)
             """);
@@ -97,7 +99,7 @@ public sealed class ParquetRecordsTests
         string path = dir.File("rows.parquet");
         ParquetRecords.Write(path, Rows);
         var before = File.ReadAllBytes(path);
-        var bad = new[] { Rows[0], Rows[1] with { Name = null! } };
+        var bad = new[] { Rows[1], Rows[2] with { Name = null! } };
         var e = Assert.Throws<ArgumentException>(() => ParquetRecords.Write(path, bad))!;
         Assert.That(e.Message, Does.Contain("Name").And.Contain("'name'"));
         Assert.That(File.ReadAllBytes(path), Is.EqualTo(before), "the committed file is untouched");
