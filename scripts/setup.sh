@@ -14,6 +14,7 @@ debian_packages=(
   python3-torch
   python3-numpy
   python3-pil
+  python3-sklearn
   python3-matplotlib
   chromium
 )

@@ -28,6 +28,8 @@ public static class Program
             RunFolderCommands.Merge(),
             TrainTinyCommand.Create(),
             ServeCommand.Create(),
+            ExtractCommand.Create(),
+            ProbeCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is null)

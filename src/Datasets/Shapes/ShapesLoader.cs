@@ -48,8 +48,32 @@ public sealed class ShapesLoader : IDatasetLoader
             Evidence = evidence.Count == 0 ? null : new Evidence(() => rendered.Value.MaskOf(evidence)),
             PairId = item.PairId,
             QuestionType = item.Question.Type,
-            Metadata = new Dictionary<string, string> { ["scene"] = ShapesDataset.Describe(item.Scene), ["background"] = item.Scene.Background.ToString().ToLowerInvariant() },
+            Metadata = Labels(item),
         };
+    }
+
+    /// <summary>
+    /// The scene description plus structured labels for probes: the image id (questions about one scene share it), the
+    /// number of objects, and the colour, shape and quadrant ("top-left" …) of the queried object (the first evidence
+    /// object; none for questions without one).
+    /// </summary>
+    public static Dictionary<string, string> Labels(ShapesItem item)
+    {
+        var scene = item.Scene;
+        var labels = new Dictionary<string, string>
+        {
+            ["scene"] = ShapesDataset.Describe(scene), ["background"] = scene.Background.ToString().ToLowerInvariant(),
+            ["image_id"] = item.PairId is { } pair ? (item.Id.EndsWith("-pb", StringComparison.Ordinal) ? pair + "-edited" : pair) : item.Id[..item.Id.LastIndexOf('-')],
+            ["count"] = scene.Objects.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        if (item.Question.EvidenceObjects.Count > 0)
+        {
+            var o = scene.Objects[item.Question.EvidenceObjects[0]];
+            labels["colour"] = o.ColorName;
+            labels["shape"] = o.ShapeName;
+            labels["position"] = (o.CenterY < scene.Height / 2.0 ? "top" : "bottom") + "-" + (o.CenterX < scene.Width / 2.0 ? "left" : "right");
+        }
+        return labels;
     }
 
     private static SceneOptions SceneSettings(DatasetOptions options, SceneOptions scenes)

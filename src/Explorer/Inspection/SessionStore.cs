@@ -1,20 +1,35 @@
 namespace LvlmEval.Explorer.Inspection;
 
 /// <summary>
-/// The most recent answer sessions, least recently used dropped first: each holds every layer's attention maps, so the
-/// number kept bounds the server's memory.
+/// The most recent answer sessions, least recently used dropped first. Each holds every layer's attention maps and
+/// hidden states (for a 0.5B model with a 729-patch image, about 0.8 GB), so both the number kept and their total size
+/// are bounded; the newest session is always kept.
 /// </summary>
-public sealed class SessionStore(int capacity)
+public sealed class SessionStore(int capacity, long budgetBytes = SessionStore.DefaultBudgetBytes)
 {
+    /// <summary>Default bound on the kept sessions' traced tensors: 2 GiB.</summary>
+    public const long DefaultBudgetBytes = 2L << 30;
+
     private readonly LinkedList<AnswerSession> _sessions = new();
 
-    /// <summary>Keeps <paramref name="session"/>, dropping the least recently used beyond the capacity.</summary>
+    /// <summary>Sessions kept.</summary>
+    public int Count
+    {
+        get { lock (_sessions) return _sessions.Count; }
+    }
+
+    /// <summary>Keeps <paramref name="session"/>, dropping the least recently used beyond the capacity or the byte budget.</summary>
     public void Add(AnswerSession session)
     {
         lock (_sessions)
         {
             _sessions.AddFirst(session);
-            while (_sessions.Count > capacity) _sessions.RemoveLast();
+            long bytes = _sessions.Sum(s => s.TraceBytes);
+            while (_sessions.Count > 1 && (_sessions.Count > capacity || bytes > budgetBytes))
+            {
+                bytes -= _sessions.Last!.Value.TraceBytes;
+                _sessions.RemoveLast();
+            }
         }
     }
 

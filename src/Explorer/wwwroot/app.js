@@ -79,7 +79,7 @@ function bars(container, entries, key = 'value') {
   container.replaceChildren();
   const max = Math.max(1e-12, ...entries.map((e) => Math.abs(e[key])));
   for (const e of entries) {
-    const row = el('div', 'bar' + (e.kind === 'answer' ? ' answer' : ''));
+    const row = el('div', 'bar' + (e.kind === 'answer' ? ' kind-answer' : ''));
     const label = el('span', 'label', e.token === '' ? '∅' : e.token);
     label.title = `position ${e.position}`;
     const track = el('span', 'track');
@@ -372,11 +372,26 @@ function renderExplanation(session, name) {
   const cost = result.cost;
   box.appendChild(el('h4', '', name));
   box.appendChild(el('div', 'hint', `${token ? 'token “' + token.token + '”' : 'whole answer'} · cost ${cost.forwards} forwards, ${cost.backwards} backwards, ${cost.wall_ms.toFixed(0)} ms`));
+  const map = token ? token.map : result.sequence_map;
   const canvas = el('canvas');
   fitCanvas(canvas, session.imageElement, 200);
-  drawHeatmap(canvas, session.imageElement, token ? token.map : result.sequence_map, $('opacity').value / 100);
   box.appendChild(canvas);
-  if (token && token.text_relevance) {
+  // A map of only 0 and 1 is an explanation set (e.g. CLEANN's): outline its patches and highlight its words.
+  const cells = map.flat();
+  const inSet = new Set(cells.flatMap((v, i) => (v === 1 ? [i] : [])));
+  const isSet = inSet.size > 0 && cells.every((v) => v === 0 || v === 1);
+  drawHeatmap(canvas, session.imageElement, map, $('opacity').value / 100, isSet ? inSet : null);
+  if (isSet) {
+    const words = token && token.text_relevance ? token.text_relevance.filter((e) => e.value !== 0) : [];
+    const caption = el('div', 'set');
+    caption.appendChild(el('span', 'hint', `explanation set: ${inSet.size} patch${inSet.size === 1 ? '' : 'es'}${words.length ? ' and' : ''} `));
+    for (const w of words) {
+      const chip = el('span', 'token selected', w.token === '' ? '∅' : w.token);
+      chip.title = `position ${w.position}`;
+      caption.appendChild(chip);
+    }
+    box.appendChild(caption);
+  } else if (token && token.text_relevance) {
     const text = el('div', 'bars');
     bars(text, token.text_relevance.slice(-12));
     box.appendChild(text);

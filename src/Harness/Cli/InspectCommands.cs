@@ -46,17 +46,25 @@ public static class InspectCommands
     public static Command Models()
     {
         var dir = new Argument<string>("DIR") { Description = "A Hugging Face LLaVA folder (config.json, *.safetensors)." };
+        var layers = new Option<bool>("--layers") { Description = "List the layer names lvlm-eval extract accepts (HF module-tree names)." };
         var inspect = new Command("inspect", """
             Describe a model folder from config.json and the safetensors headers (no weights are loaded).
 
             Example:
               lvlm-eval models inspect models/tiny-llava-shapes
-            """) { dir };
+              lvlm-eval models inspect models/tiny-llava-shapes --layers
+            """) { dir, layers };
         inspect.SetAction(parse => CliErrors.Guard(Console.Error, () =>
         {
             var path = parse.GetValue(dir)!;
             if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"model folder '{path}' does not exist");
             Console.Write(ModelInspector.Describe(path));
+            if (parse.GetValue(layers))
+            {
+                Console.WriteLine("Layers (lvlm-eval extract; globs and 'all' accepted):");
+                foreach (var layer in LvlmEval.Probing.Extraction.LayerCatalog.Available(LvlmEval.Models.Config.LlavaConfig.Load(Path.Combine(path, "config.json"))))
+                    Console.WriteLine($"  {layer.Name}");
+            }
             return CliErrors.Ok;
         }));
         return new Command("models", "Model tools.") { inspect };

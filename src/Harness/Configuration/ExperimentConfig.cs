@@ -42,6 +42,9 @@ public sealed record ExperimentConfig
 
     /// <summary>Assemblies loaded before explainers and metrics are resolved (custom methods).</summary>
     public IReadOnlyList<string> Plugins { get; init; } = [];
+
+    /// <summary>Activations to extract (and probes to train) with <c>lvlm-eval extract</c>, or null.</summary>
+    public ExtractSpec? Extract { get; init; }
 }
 
 /// <summary>Greedy decoding: at most <see cref="MaxNewTokens"/> tokens with prompt template <see cref="Template"/>.</summary>

@@ -15,7 +15,7 @@ namespace LvlmEval.Harness.Configuration;
 /// </summary>
 public static class ExperimentLoader
 {
-    private static readonly string[] TopKeys = ["name", "seed", "output", "chunk_samples", "generation", "models", "datasets", "explainers", "metrics", "plugins"];
+    private static readonly string[] TopKeys = ["name", "seed", "output", "chunk_samples", "generation", "models", "datasets", "explainers", "metrics", "plugins", "extract"];
     private static readonly string[] GenerationKeys = ["max_new_tokens", "template"];
     private static readonly string[] ModelKeys = ["name", "path", "dtype"];
     private static readonly string[] DatasetKeys = ["name", "format", "root", "split", "limit", "sample", "seed", "offset", "settings"];
@@ -64,6 +64,7 @@ public static class ExperimentLoader
                 (nm, p) => ExplainerRegistry.Create(nm, p))).ToList().Also(l => Unique(l.Select(e => (e.Name, e.Location)), "explainer")),
             Metrics = Optional(y, top, "metrics").Select(n => ReadComponent(y, n, "metric", MetricRegistry.Names,
                 (nm, p) => MetricRegistry.Create(nm, p))).ToList().Also(l => Unique(l.Select(m => (m.Name, m.Location)), "metric")),
+            Extract = top.TryGetValue("extract", out var extractNode) ? ExtractSection.Read(y, extractNode) : null,
         };
     }
 

@@ -26,12 +26,34 @@ public static class ReportWriter
             AccuracySection.Render(context),
             GallerySection.Render(context),
         };
+        var probes = LvlmEval.Probing.Probes.ProbeRun.Read(runDir);
+        if (probes.Count > 0) sections.Add(ProbesSection.Render(probes, context.Embed));
         var notes = WriteCharts(context.Charts, Path.Combine(runDir, "charts"), options);
         var m = run.Manifest;
         string html = HtmlPage.Render($"LvlmEval report · {m.RunId}",
             $"{string.Join(", ", m.Models)} on {string.Join(", ", m.Datasets.Select(d => d.Name))} · config {m.ConfigHash} · commit {m.CodeCommit}",
-            [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), ("reliance", "Reliance"), ("accuracy", "Accuracy"), ("gallery", "Gallery")],
+            [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), ("reliance", "Reliance"), ("accuracy", "Accuracy"), ("gallery", "Gallery"), .. (probes.Count > 0 ? new[] { ("probes", "Probes") } : [])],
             sections, notes);
+        return WriteAtomically(Path.Combine(runDir, "report.html"), html);
+    }
+
+    /// <summary>
+    /// Writes <c>report.html</c> of a folder that holds extracted activations and probes but no evaluation run (the
+    /// output of <c>lvlm-eval extract</c>): the probe section alone. Returns the path.
+    /// </summary>
+    public static string WriteProbes(string runDir, ReportOptions? options = null)
+    {
+        options ??= new ReportOptions();
+        var charts = new List<SvgChart>();
+        string Embed(SvgChart chart)
+        {
+            charts.Add(chart);
+            return $"<figure class=\"chart\" data-chart=\"{Html.E(chart.Name)}\">{chart.Svg}</figure>";
+        }
+        var section = ProbesSection.Render(LvlmEval.Probing.Probes.ProbeRun.Read(runDir), Embed);
+        var notes = WriteCharts(charts, Path.Combine(runDir, "charts"), options);
+        string html = HtmlPage.Render($"LvlmEval probes · {Path.GetFileName(Path.GetFullPath(runDir))}", "activations and linear probes",
+            [("probes", "Probes")], [section], notes);
         return WriteAtomically(Path.Combine(runDir, "report.html"), html);
     }
 

@@ -160,7 +160,7 @@ public static class ExperimentRunner
         return model;
     }
 
-    private static List<DatasetEntry> Entries(DatasetSpec spec, RunOptions options)
+    internal static List<DatasetEntry> Entries(DatasetSpec spec, RunOptions options)
     {
         var loader = DatasetRegistry.Create(spec.Format);
         int? limit = (spec.Limit, options.Limit) switch

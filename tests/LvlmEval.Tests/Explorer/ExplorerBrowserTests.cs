@@ -125,6 +125,37 @@ public sealed class ExplorerBrowserTests
     }
 
     [Test]
+    public async Task ExplanationSetIsShownAsOutlinedPatchesAndHighlightedWords()
+    {
+        // Registered while the server runs, as a plugin's CLEANN would be: the next answer lists it.
+        LvlmEval.Explainers.ExplainerRegistry.Register(KnownSetExplainer.Name, _ => new KnownSetExplainer());
+        var (playwright, browser) = await Launch();
+        try
+        {
+            var (page, errors) = await Open(browser);
+            await AskScene(page);
+            await AfterAttention(page, () => page.ClickAsync(".answer .token[data-index='0']"));
+            await page.ClickAsync($"#explainer-buttons button[data-explainer='{KnownSetExplainer.Name}']");
+            var box = page.Locator($".explanation[data-explainer='{KnownSetExplainer.Name}']");
+            await box.Locator(".set").WaitForAsync();
+            Assert.That(await box.Locator(".set").TextContentAsync(), Does.Contain("explanation set: 2 patches"));
+            // The highlighted word is the first text token after the image, as the session's prompt tokens name it.
+            var words = await box.Locator(".set .token").AllTextContentsAsync();
+            Assert.That(words, Has.Count.EqualTo(1));
+            var ask = await ExplorerFixture.AskScene();
+            var first = ask["prompt_tokens"]!.AsArray().First(t => (int)t!["position"]! == (int)ask["image_token_span"]!["start"]! + (int)ask["image_token_span"]!["count"]!)!;
+            Assert.That(words[0], Is.EqualTo((string)first["token"]!));
+            Assert.That(errors, Is.Empty);
+        }
+        finally
+        {
+            LvlmEval.Explainers.ExplainerRegistry.Unregister(KnownSetExplainer.Name);
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+
+    [Test]
     public async Task EditedAnswerStandsBesideTheOriginal()
     {
         var (playwright, browser) = await Launch();
@@ -151,7 +182,7 @@ public sealed class ExplorerBrowserTests
         }
     }
 
-    /// <summary>Writes docs/explorer.png: the page after asking, clicking a token and running relevancy (run by hand).</summary>
+    /// <summary>Writes docs/explorer.png (after asking, clicking a token and running relevancy and Grad-CAM) and docs/explorer-runs.png (a run sample); run by hand.</summary>
     [Test, Explicit("writes docs/explorer.png")]
     public async Task WriteDocsScreenshot()
     {
@@ -165,7 +196,18 @@ public sealed class ExplorerBrowserTests
             await page.WaitForSelectorAsync(".explanation[data-explainer='relevancy'] canvas");
             await page.ClickAsync("#explainer-buttons button[data-explainer='gradcam']");
             await page.WaitForSelectorAsync(".explanation[data-explainer='gradcam'] canvas");
+            // Reverse view of the patch under the square (right edge, a little below the middle of the scene).
+            await page.CheckAsync("#reverse-mode");
+            var heat = (await page.Locator("#heatmap").BoundingBoxAsync())!;
+            await page.RunAndWaitForResponseAsync(() => page.Mouse.ClickAsync(heat.X + heat.Width * 0.9f, heat.Y + heat.Height * 0.6f), r => r.Url.Contains("/reverse?", StringComparison.Ordinal));
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Root, "docs", "explorer.png"), FullPage = true });
+            await page.ClickAsync("#tab-runs");
+            await page.WaitForSelectorAsync("#samples tbody tr");
+            await page.ClickAsync("#samples tbody tr >> nth=1");
+            await page.WaitForFunctionAsync("document.getElementById('sample-canvas').width !== 320 || document.getElementById('sample-canvas').height !== 320");
+            await page.SelectOptionAsync("#sample-map", new SelectOptionValue { Index = 2 });
+            await page.SetViewportSizeAsync(1400, 800);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Root, "docs", "explorer-runs.png") });
         }
         finally
         {

@@ -122,6 +122,9 @@ public sealed class InspectApiTests
         var fields = new[] { ("model", "tiny-llava-shapes"), ("prompt", ExplorerFixture.Scene.Prompt), ("max_new_tokens", "4"), ("explainer", "relevancy") };
         var (_, doc, _) = await ExplorerFixture.Post("/api/explain", ExplorerFixture.Form(File.ReadAllBytes(ExplorerFixture.Scene.Path), "scene.png", fields));
         var expected = doc!["explainers"]!["relevancy"]!;
+        // The first request costs no more model calls than the same explain call (it reuses the session's trace where it can).
+        Assert.That((double)body["cost"]!["forwards"]!, Is.LessThanOrEqualTo((double)expected["cost"]!["forwards"]!));
+        Assert.That((int)body["cost"]!["backwards"]!, Is.LessThanOrEqualTo((int)expected["cost"]!["backwards"]!));
         Assert.That(body["sequence_map"]!.ToJsonString(), Is.EqualTo(expected["sequence_map"]!.ToJsonString()));
         for (int t = 0; t < expected["tokens"]!.AsArray().Count; t++)
             Assert.That(body["tokens"]![t]!["map"]!.ToJsonString(), Is.EqualTo(expected["tokens"]![t]!["map"]!.ToJsonString()));

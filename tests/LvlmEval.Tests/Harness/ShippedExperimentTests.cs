@@ -17,6 +17,12 @@ public sealed partial class ShippedExperimentTests
         var swapped = RootLine().Replace(FormatLine().Replace(PathLine().Replace(text, $"path: '{HarnessFixture.ModelA}'"), "format: shapes"), "");
         var config = ExperimentLoader.Parse(swapped, file);
         Assert.That(config.Models, Is.Not.Empty);
+        // An extraction study (lvlm-eval extract) has layers to extract instead of explainers and metrics.
+        if (config.Extract is { } extract)
+        {
+            Assert.That(extract.Layers, Is.Not.Empty);
+            return;
+        }
         Assert.That(config.Explainers, Is.Not.Empty);
         Assert.That(config.Metrics, Is.Not.Empty);
     }
