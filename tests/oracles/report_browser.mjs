@@ -64,9 +64,12 @@ const expression = `(() => {
   document.querySelectorAll('table.leaderboard').forEach(t => t.querySelectorAll('tbody tr').forEach(tr => tr.querySelectorAll('td[data-metric]').forEach(td =>
     rows.push({ model: t.dataset.model, dataset: t.dataset.dataset, explainer: tr.dataset.explainer, metric: td.dataset.metric,
       mean: Number(td.dataset.mean), n: Number(td.dataset.n), best: td.classList.contains('best'), text: td.querySelector('.mean').textContent }))));
+  const bounds = [];
+  document.querySelectorAll('table.leaderboard').forEach(t => t.querySelectorAll('thead .bounds').forEach(b =>
+    bounds.push({ model: t.dataset.model, dataset: t.dataset.dataset, metric: b.dataset.metric, chance: Number(b.dataset.chance), ceiling: Number(b.dataset.ceiling) })));
   const accuracy = [...document.querySelectorAll('table.accuracy tbody tr')].map(tr => ({ model: tr.dataset.model, dataset: tr.dataset.dataset, mean: Number(tr.dataset.mean) }));
   const images = [...document.images].map(i => ({ ok: i.complete && i.naturalWidth > 0, width: i.naturalWidth, external: !i.src.startsWith('data:') }));
-  return { title: document.title, rows, accuracy, images, svgs: document.querySelectorAll('svg').length,
+  return { title: document.title, rows, bounds, accuracy, images, svgs: document.querySelectorAll('svg').length,
     noData: document.querySelectorAll('svg .no-data').length, missingImages: document.querySelectorAll('.missing-image').length,
     sections: [...document.querySelectorAll('section')].map(s => s.id), height: document.documentElement.scrollHeight };
 })()`;

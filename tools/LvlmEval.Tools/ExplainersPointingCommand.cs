@@ -9,13 +9,19 @@ using LvlmEval.Models.Llava;
 
 namespace LvlmEval.Tools;
 
-/// <summary>One method's pointing-game result over a run of samples.</summary>
-public sealed record PointingResult(string Method, int Samples, double Accuracy, double MeanMilliseconds);
+/// <summary>
+/// One method's result over a run of samples: the published pointing game's hit rate (<see cref="Accuracy"/>) with its
+/// mean analytic chance level, and the top patch's evidence share with its chance level.
+/// </summary>
+public sealed record PointingResult(string Method, int Samples, double Accuracy, double MeanMilliseconds, double Chance = double.NaN,
+    double TopPatchShare = double.NaN, double TopPatchShareChance = double.NaN);
 
 /// <summary>
 /// <c>explainers pointing --model DIR [--limit N] [--methods a,b] [--seed N]</c>: the pointing game on the Shapes test split —
-/// for each question with an evidence mask, the model's greedy answer is explained and the sequence map's maximum patch
-/// scores 1 when it covers an evidence pixel (nearest upsampling, no tolerance; tied maxima share the score).
+/// for each question with an evidence mask, the model's greedy answer is explained and the sequence map's maximum
+/// (nearest upsampling of the patch map, tied maximal pixels drawn with the question's seed) hits when it lies within the
+/// metric's tolerance (15 px at 224 px, scaled to the input) of an evidence pixel, as published (Zhang et al. 2016).
+/// The evidence share of the top patch is reported next to it.
 /// </summary>
 public static class ExplainersPointingCommand
 {
@@ -46,9 +52,10 @@ public static class ExplainersPointingCommand
         if (model is null) throw new ArgumentException($"--model is required. Usage: {Usage}");
         var results = Evaluate(LlavaModel.Load(model), methods, limit, seed);
         output.WriteLine($"pointing game, Shapes test split, {results[0].Samples} questions with evidence, model {model}");
-        output.WriteLine($"{"method",-20} {"accuracy",9} {"ms/sample",10}");
+        output.WriteLine($"{"method",-20} {"hit rate",9} {"chance",8} {"top share",10} {"chance",8} {"ms/sample",10}");
         foreach (var r in results)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Method,-20} {r.Accuracy,9:P1} {r.MeanMilliseconds,10:F1}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Method,-20} {r.Accuracy,9:P1} {r.Chance,8:P1} {r.TopPatchShare,10:P1} {r.TopPatchShareChance,8:P1} {r.MeanMilliseconds,10:F1}"));
         return 0;
     }
 
@@ -58,8 +65,11 @@ public static class ExplainersPointingCommand
         var explainers = methods.Select(m => ExplainerRegistry.Create(m)).ToArray();
         foreach (var e in explainers) e.Validate(model);
         var metric = new PointingGameMetric(new ParameterSet("metric 'pointing-game'",
-            new Dictionary<string, object?> { ["tolerance"] = 0, ["upsample"] = "nearest", ["per_token"] = false }));
+            new Dictionary<string, object?> { ["upsample"] = "nearest", ["per_token"] = false }));
         var hits = new double[explainers.Length];
+        var chance = new double[explainers.Length];
+        var share = new double[explainers.Length];
+        var shareChance = new double[explainers.Length];
         var time = new double[explainers.Length];
         int samples = 0;
         var options = new DatasetOptions { Root = "", Split = "test", Settings = new Dictionary<string, string> { ["seed"] = seed.ToString(CultureInfo.InvariantCulture) } };
@@ -82,15 +92,19 @@ public static class ExplainersPointingCommand
                     Model = model, Prepared = prepared, Image = image, Sample = sample, AnswerIds = answer.TokenIds, AnswerText = answer.Text,
                     Explanation = explanation, Seed = samples,
                 };
-                var row = metric.Compute(context).Rows.FirstOrDefault(r => r.TokenIndex == -1);
-                if (row is null) break;
+                var rows = metric.Compute(context).Rows.Where(r => r.TokenIndex == -1).ToDictionary(r => r.Metric, r => r.Value);
+                if (rows.Count == 0) break;
                 scored = true;
-                hits[m] += row.Value;
+                hits[m] += rows["pointing_game"];
+                chance[m] += rows["pointing_game_chance"];
+                share[m] += rows["top_patch_evidence_share"];
+                shareChance[m] += rows["top_patch_evidence_share_chance"];
                 time[m] += explanation.Cost.WallTime.TotalMilliseconds;
             }
             if (scored) samples++;
         }
         if (samples == 0) throw new InvalidOperationException("No Shapes test question with visible evidence was explained.");
-        return methods.Select((m, i) => new PointingResult(m, samples, hits[i] / samples, time[i] / samples)).ToArray();
+        return methods.Select((m, i) => new PointingResult(m, samples, hits[i] / samples, time[i] / samples, chance[i] / samples,
+            share[i] / samples, shareChance[i] / samples)).ToArray();
     }
 }

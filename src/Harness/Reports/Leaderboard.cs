@@ -1,18 +1,36 @@
 using LvlmEval.Harness.Results;
 using LvlmEval.Harness.Reports.Runs;
 using LvlmEval.Harness.Reports.Statistics;
+using LvlmEval.Metrics;
 using LvlmEval.Metrics.Statistics;
 
 namespace LvlmEval.Harness.Reports;
 
-/// <summary>One cell: the explainer's mean on the metric with its CI, whether it is the column's best, and the paired test against the best.</summary>
-public sealed record LeaderboardCell(MeanInterval Summary, bool IsBest, WilcoxonSignedRank? VersusBest);
+/// <summary>
+/// One cell: the explainer's mean on the metric with its CI, whether it is the column's best, the paired test against the
+/// best and its p-value after Holm's correction over the column's comparisons (NaN without a test).
+/// </summary>
+public sealed record LeaderboardCell(MeanInterval Summary, bool IsBest, WilcoxonSignedRank? VersusBest, double HolmP = double.NaN);
 
-/// <summary>Explainers × metrics for one model on one dataset, from sequence-level scores (token −1) of explanation metrics.</summary>
+/// <summary>The mean chance level and ceiling of a score over the samples of a table (localisation scores write them per sample).</summary>
+public sealed record ScoreBounds(double Chance, double Ceiling);
+
+/// <summary>
+/// Explainers × metrics for one model on one dataset, from sequence-level scores (token −1) of explanation metrics.
+/// Chance/ceiling rows are not columns: they are summarised in <see cref="Bounds"/> per metric.
+/// </summary>
 public sealed record LeaderboardTable(string Model, string Dataset, IReadOnlyList<string> Explainers, IReadOnlyList<string> Metrics,
-    IReadOnlyDictionary<(string Explainer, string Metric), LeaderboardCell> Cells);
+    IReadOnlyDictionary<(string Explainer, string Metric), LeaderboardCell> Cells)
+{
+    /// <summary>Mean chance level and ceiling per metric that has them.</summary>
+    public IReadOnlyDictionary<string, ScoreBounds> Bounds { get; init; } = new Dictionary<string, ScoreBounds>();
+}
 
-/// <summary>Builds leaderboards: mean and bootstrap CI per cell, the best per column by the metric's direction, Wilcoxon vs the best on shared samples.</summary>
+/// <summary>
+/// Builds leaderboards: mean and bootstrap CI per cell, the best per column by the metric's direction, Wilcoxon vs the
+/// best on shared samples with Holm's correction over each column's comparisons. Oracle scores (<see cref="MetricRoles.IsOracle"/>)
+/// are shown but never ranked or tested.
+/// </summary>
 public static class Leaderboard
 {
     /// <summary>One table per (model, dataset), in order of first appearance.</summary>
@@ -23,7 +41,14 @@ public static class Leaderboard
         foreach (var group in sequence.GroupBy(s => (s.Model, s.Dataset)))
         {
             var explainers = group.Select(s => s.Explainer).Distinct().Order(StringComparer.Ordinal).ToList();
-            var metrics = group.Select(s => s.Metric).Distinct().Order(StringComparer.Ordinal).ToList();
+            var metrics = group.Select(s => s.Metric).Where(m => !MetricRoles.IsBound(m)).Distinct().Order(StringComparer.Ordinal).ToList();
+            var bounds = new Dictionary<string, ScoreBounds>();
+            foreach (var metric in metrics)
+            {
+                var chance = group.Where(s => s.Metric == MetricRoles.ChanceOf(metric) && double.IsFinite(s.Value)).GroupBy(s => s.SampleId).Select(g => g.First().Value).ToList();
+                var ceiling = group.Where(s => s.Metric == MetricRoles.CeilingOf(metric) && double.IsFinite(s.Value)).GroupBy(s => s.SampleId).Select(g => g.First().Value).ToList();
+                if (chance.Count > 0 && ceiling.Count > 0) bounds[metric] = new ScoreBounds(chance.Average(), ceiling.Average());
+            }
             var values = group.GroupBy(s => (s.Explainer, s.Metric)).ToDictionary(g => g.Key, g => g.ToList());
             var cells = new Dictionary<(string, string), LeaderboardCell>();
             foreach (var metric in metrics)
@@ -33,15 +58,18 @@ public static class Leaderboard
                         CellSeed(options.Seed, group.Key.Model, group.Key.Dataset, e, metric), options.BootstrapResamples));
                 if (summaries.Count == 0) continue;
                 bool lower = options.LowerIsBetter(metric);
-                string best = summaries.Where(kv => double.IsFinite(kv.Value.Mean))
+                string best = !MetricRoles.IsRanked(metric) ? "" : summaries.Where(kv => double.IsFinite(kv.Value.Mean))
                     .OrderBy(kv => lower ? kv.Value.Mean : -kv.Value.Mean).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key).FirstOrDefault() ?? "";
+                var tests = summaries.Keys.ToDictionary(e => e,
+                    e => e == best || best.Length == 0 ? null : Paired(values[(e, metric)], values[(best, metric)]));
+                var tested = tests.Where(kv => kv.Value is not null).Select(kv => kv.Key).ToList();
+                var holm = HolmCorrection.Adjust(tested.Select(e => tests[e]!.PValue).ToList());
+                for (int i = 0; i < tested.Count; i++)
+                    cells[(tested[i], metric)] = new LeaderboardCell(summaries[tested[i]], false, tests[tested[i]], holm[i]);
                 foreach (var (explainer, summary) in summaries)
-                {
-                    WilcoxonSignedRank? test = explainer == best || best.Length == 0 ? null : Paired(values[(explainer, metric)], values[(best, metric)]);
-                    cells[(explainer, metric)] = new LeaderboardCell(summary, explainer == best, test);
-                }
+                    if (!cells.ContainsKey((explainer, metric))) cells[(explainer, metric)] = new LeaderboardCell(summary, explainer == best, null);
             }
-            tables.Add(new LeaderboardTable(group.Key.Model, group.Key.Dataset, explainers, metrics, cells));
+            tables.Add(new LeaderboardTable(group.Key.Model, group.Key.Dataset, explainers, metrics, cells) { Bounds = bounds });
         }
         return tables;
     }

@@ -5,7 +5,9 @@ namespace LvlmEval.Metrics.Localisation;
 
 /// <summary>
 /// IoU of the thresholded map with the evidence: at the map's mean (row <c>iou_mean</c>) and for a sweep of top-k%
-/// selections (rows <c>iou_top{k}</c>, plus <c>iou_top_best</c>, the best over the sweep).
+/// selections (rows <c>iou_top{k}</c>, plus <c>iou_top_best</c>, the best over the sweep). <c>iou_top_best</c> picks the
+/// threshold per sample with the ground truth: it is an oracle upper bound of the sweep, reported but never ranked
+/// (<see cref="MetricRoles.IsOracle"/>).
 /// </summary>
 public sealed class IouMetric : LocalisationMetric
 {
@@ -28,7 +30,7 @@ public sealed class IouMetric : LocalisationMetric
     public override string Name => "iou";
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence)
+    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence, int seed)
     {
         var rows = new List<(string, double)>();
         if (AtMean) rows.Add(("iou_mean", LocalisationScores.IouAboveMean(heat, evidence)));
@@ -43,5 +45,14 @@ public sealed class IouMetric : LocalisationMetric
         }
         if (TopPercent.Length > 0) rows.Add(("iou_top_best", best));
         return rows;
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string, double, double)> Bounds(EvidenceGrid evidence)
+    {
+        if (AtMean) yield return ("iou_mean", LocalisationBounds.IouAboveMeanChance(evidence), 1);
+        foreach (int k in TopPercent)
+            yield return ("iou_top" + k.ToString(CultureInfo.InvariantCulture),
+                LocalisationBounds.IouTopFractionChance(evidence, k / 100.0), LocalisationBounds.IouTopFractionCeiling(evidence, k / 100.0));
     }
 }

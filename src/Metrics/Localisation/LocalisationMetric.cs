@@ -7,8 +7,10 @@ namespace LvlmEval.Metrics.Localisation;
 
 /// <summary>
 /// Shared frame of the localisation metrics: project the evidence into model-input pixels, upsample the sequence map
-/// (token −1) and, when asked, every token's map to those pixels, and score each. Samples whose evidence does not
-/// survive preprocessing (cropped away) yield no rows.
+/// (token −1) and, when asked, every token's map to those pixels, and score each. Next to each sequence score it writes
+/// the score's analytic chance level and ceiling for this sample's evidence (rows <c>{score}_chance</c>,
+/// <c>{score}_ceiling</c>, token −1; see <see cref="LocalisationBounds"/>), so every mean can be read against both.
+/// Samples whose evidence does not survive preprocessing (cropped away) yield no rows.
 /// </summary>
 public abstract class LocalisationMetric : IMetric
 {
@@ -42,16 +44,27 @@ public abstract class LocalisationMetric : IMetric
         var evidence = EvidenceProjection.ToModelInput(context.Sample, context.Image, processor);
         if (evidence.InsideCount == 0 || evidence.ValidCount == 0) return MetricResult.Empty;
         var rows = new List<MetricRow>();
-        Add(rows, -1, explanation.SequenceMap, evidence);
+        Add(rows, -1, explanation.SequenceMap, evidence, context.Seed);
+        foreach (var (metric, chance, ceiling) in Bounds(evidence))
+        {
+            rows.Add(new MetricRow(metric + ChanceSuffix, -1, chance));
+            rows.Add(new MetricRow(metric + CeilingSuffix, -1, ceiling));
+        }
         if (PerToken)
-            foreach (var token in explanation.Tokens) Add(rows, token.Index, token.Map, evidence);
+            foreach (var token in explanation.Tokens) Add(rows, token.Index, token.Map, evidence, context.Seed);
         return new MetricResult(rows, []);
     }
 
-    private void Add(List<MetricRow> rows, int tokenIndex, PatchMap map, EvidenceGrid evidence)
+    /// <summary>Suffix of the row holding a score's analytic chance level (a uniformly random map) for the sample.</summary>
+    public const string ChanceSuffix = "_chance";
+
+    /// <summary>Suffix of the row holding a score's ceiling (the best any map can reach) for the sample.</summary>
+    public const string CeilingSuffix = "_ceiling";
+
+    private void Add(List<MetricRow> rows, int tokenIndex, PatchMap map, EvidenceGrid evidence, int seed)
     {
         var heat = ToPixels(map, evidence.Width, evidence.Height);
-        foreach (var (metric, value) in Score(heat, evidence)) rows.Add(new MetricRow(metric, tokenIndex, value));
+        foreach (var (metric, value) in Score(heat, evidence, seed)) rows.Add(new MetricRow(metric, tokenIndex, value));
     }
 
     /// <summary>The map at pixel resolution, upsampled as configured.</summary>
@@ -59,6 +72,9 @@ public abstract class LocalisationMetric : IMetric
         ? PixelMask.FromPatchGrid(map.Values, map.GridHeight, map.GridWidth, height, width)
         : HeatmapUpsampler.Bilinear(map.Values, map.GridHeight, map.GridWidth, height, width);
 
-    /// <summary>The metric's named values for one pixel map.</summary>
-    protected abstract IEnumerable<(string Metric, double Value)> Score(float[] heat, EvidenceGrid evidence);
+    /// <summary>The metric's named values for one pixel map; <paramref name="seed"/> is the sample's seed (for random tie-breaking).</summary>
+    protected abstract IEnumerable<(string Metric, double Value)> Score(float[] heat, EvidenceGrid evidence, int seed);
+
+    /// <summary>Chance level and ceiling of each score <see cref="Score"/> names, for this evidence.</summary>
+    protected abstract IEnumerable<(string Metric, double Chance, double Ceiling)> Bounds(EvidenceGrid evidence);
 }

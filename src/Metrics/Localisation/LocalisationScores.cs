@@ -1,22 +1,50 @@
 namespace LvlmEval.Metrics.Localisation;
 
 /// <summary>
-/// Localisation scores of a pixel heatmap against evidence, over valid pixels only. Ties are shared, never broken by
-/// position, so a constant map scores the evidence's share of the valid area wherever a score is defined by ranking.
+/// Localisation scores of a pixel heatmap against evidence, over valid pixels only. Ties are never broken by position:
+/// the pointing game draws one of its tied maxima at random (seeded), every other score shares ties, so a constant map
+/// scores the evidence's share of the valid area wherever a score is defined by ranking.
 /// Every score needs at least one valid pixel and at least one evidence pixel (else <see cref="ArgumentException"/>).
 /// </summary>
 public static class LocalisationScores
 {
     /// <summary>
-    /// Pointing game (Zhang et al. 2016): 1 if the map's maximum lies on the evidence or within
-    /// <paramref name="tolerance"/> pixels (Euclidean) of it. With several tied maxima the score is the share of them
-    /// that hit.
+    /// Pointing game as published (Zhang et al. 2016, "Top-down Neural Attention by Excitation Backprop"): a hit (1) when the
+    /// map's single maximum point lies on the evidence or within <paramref name="tolerance"/> pixels (Euclidean) of it,
+    /// else a miss (0). Tied maxima are not shared: one of them is drawn uniformly with <paramref name="random"/> (seeded
+    /// per sample by the caller), so a constant map hits with probability area(grown evidence)/area(valid).
     /// </summary>
-    public static double PointingGame(ReadOnlySpan<float> heat, EvidenceGrid evidence, int tolerance = 0)
+    public static double PointingGame(ReadOnlySpan<float> heat, EvidenceGrid evidence, int tolerance, Random random)
     {
         Check(heat, evidence);
         if (tolerance < 0) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "Pointing-game tolerance must be ≥ 0 pixels.");
         var target = tolerance == 0 ? evidence.Inside : evidence.Grown(tolerance);
+        var valid = evidence.Valid;
+        float best = float.NegativeInfinity;
+        int maxima = 0;
+        for (int i = 0; i < heat.Length; i++)
+        {
+            if (!valid[i]) continue;
+            if (heat[i] > best) { best = heat[i]; maxima = 1; }
+            else if (heat[i] == best) maxima++;
+        }
+        int pick = random.Next(maxima);
+        for (int i = 0; i < heat.Length; i++)
+        {
+            if (!valid[i] || heat[i] != best) continue;
+            if (pick-- == 0) return target[i] ? 1 : 0;
+        }
+        throw new InvalidOperationException("Unreachable: the drawn maximum was not found.");
+    }
+
+    /// <summary>
+    /// Evidence share of the map's maximum (this project's score, not the published pointing game): the share of the
+    /// tied maximal pixels that lie on the evidence. With nearest upsampling of a patch map it is the evidence coverage
+    /// of the top patch, so even a perfect patch map scores the coverage of the best-covered patch, not 1.
+    /// </summary>
+    public static double TopEvidenceShare(ReadOnlySpan<float> heat, EvidenceGrid evidence)
+    {
+        Check(heat, evidence);
         var valid = evidence.Valid;
         float best = float.NegativeInfinity;
         for (int i = 0; i < heat.Length; i++) if (valid[i] && heat[i] > best) best = heat[i];
@@ -25,7 +53,7 @@ public static class LocalisationScores
         {
             if (!valid[i] || heat[i] != best) continue;
             maxima++;
-            if (target[i]) hits++;
+            if (evidence.Inside[i]) hits++;
         }
         return (double)hits / maxima;
     }
@@ -94,7 +122,7 @@ public static class LocalisationScores
         var result = new double[fractions.Length];
         for (int f = 0; f < fractions.Length; f++)
         {
-            int count = Math.Max(1, (int)Math.Ceiling(fractions[f] * evidence.ValidCount - 1e-9));
+            int count = LocalisationBounds.TopCount(evidence, fractions[f]);
             result[f] = Iou(heat, evidence, sorted[evidence.ValidCount - count], inclusive: true);
         }
         return result;

@@ -2,18 +2,41 @@ using LvlmEval.Explainers.Configuration;
 
 namespace LvlmEval.Metrics.Localisation;
 
-/// <summary>Pointing game (Zhang et al. 2016) with a tolerance in model-input pixels; row <c>pointing_game</c>.</summary>
+/// <summary>
+/// Pointing game as published (Zhang et al. 2016): row <c>pointing_game</c>, a hit (1) or miss (0) of the map's single
+/// maximum (tied maxima drawn with the sample's seed) within a tolerance of 15 px at 224 px input, scaled with the input's
+/// shorter side; and row <c>top_patch_evidence_share</c>, this project's fractional score (the evidence share of the
+/// tied maximal pixels).
+/// </summary>
 public sealed class PointingGameMetric(ParameterSet parameters) : LocalisationMetric(parameters)
 {
-    /// <summary>Distance in model-input pixels within which a maximum still hits (Zhang et al. use 15).</summary>
+    /// <summary>The input side at which <see cref="Tolerance"/> holds as given (the paper's 224 px).</summary>
+    public const int ReferenceSide = 224;
+
+    /// <summary>Tolerance in pixels at a 224 px input (Zhang et al. use 15); scaled by shorter side / 224 for other inputs.</summary>
     public int Tolerance { get; } = parameters.Int("tolerance", 15, 0, 4096);
 
     /// <inheritdoc />
     public override string Name => "pointing-game";
 
+    /// <summary>The tolerance in pixels of an input whose shorter side is <paramref name="side"/>: round(tolerance · side / 224).</summary>
+    public int ScaledTolerance(int side) => (int)Math.Round(Tolerance * (double)side / ReferenceSide, MidpointRounding.AwayFromZero);
+
+    private int ToleranceFor(EvidenceGrid evidence) => ScaledTolerance(Math.Min(evidence.Width, evidence.Height));
+
     /// <inheritdoc />
-    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence) =>
-        [("pointing_game", LocalisationScores.PointingGame(heat, evidence, Tolerance))];
+    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence, int seed) =>
+    [
+        ("pointing_game", LocalisationScores.PointingGame(heat, evidence, ToleranceFor(evidence), new Random(seed))),
+        ("top_patch_evidence_share", LocalisationScores.TopEvidenceShare(heat, evidence)),
+    ];
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string, double, double)> Bounds(EvidenceGrid evidence) =>
+    [
+        ("pointing_game", LocalisationBounds.PointingGameChance(evidence, ToleranceFor(evidence)), 1),
+        ("top_patch_evidence_share", LocalisationBounds.EvidenceShare(evidence), 1),
+    ];
 }
 
 /// <summary>Energy-based pointing game (Wang et al. 2020); row <c>energy_pointing_game</c>.</summary>
@@ -23,8 +46,12 @@ public sealed class EnergyPointingGameMetric(ParameterSet parameters) : Localisa
     public override string Name => "energy-pointing-game";
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence) =>
+    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence, int seed) =>
         [("energy_pointing_game", LocalisationScores.EnergyPointingGame(heat, evidence))];
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string, double, double)> Bounds(EvidenceGrid evidence) =>
+        [("energy_pointing_game", LocalisationBounds.EvidenceShare(evidence), 1)];
 }
 
 /// <summary>Relevance-rank accuracy (Arras et al. 2022); row <c>relevance_rank_accuracy</c>.</summary>
@@ -34,8 +61,12 @@ public sealed class RelevanceRankMetric(ParameterSet parameters) : LocalisationM
     public override string Name => "relevance-rank";
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence) =>
+    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence, int seed) =>
         [("relevance_rank_accuracy", LocalisationScores.RelevanceRankAccuracy(heat, evidence))];
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string, double, double)> Bounds(EvidenceGrid evidence) =>
+        [("relevance_rank_accuracy", LocalisationBounds.EvidenceShare(evidence), 1)];
 }
 
 /// <summary>Pixel average precision of the map against the evidence; row <c>pixel_ap</c>.</summary>
@@ -45,6 +76,10 @@ public sealed class PixelApMetric(ParameterSet parameters) : LocalisationMetric(
     public override string Name => "pixel-ap";
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence) =>
+    protected override IEnumerable<(string, double)> Score(float[] heat, EvidenceGrid evidence, int seed) =>
         [("pixel_ap", LocalisationScores.PixelAveragePrecision(heat, evidence))];
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string, double, double)> Bounds(EvidenceGrid evidence) =>
+        [("pixel_ap", LocalisationBounds.AveragePrecisionChance(evidence), 1)];
 }

@@ -29,7 +29,8 @@ public sealed class LocalisationScoreTests
     {
         var e = Grid(TopLeft);
         // Maximum 0.9 at (0, 0) is on the evidence.
-        Assert.That(LocalisationScores.PointingGame(Heat, e), Is.EqualTo(1));
+        Assert.That(LocalisationScores.PointingGame(Heat, e, 0, new Random(0)), Is.EqualTo(1));
+        Assert.That(LocalisationScores.TopEvidenceShare(Heat, e), Is.EqualTo(1));
         // Positive mass 2.8, of which 0.9 + 0.1 + 0.2 + 0.8 = 2.0 inside.
         Assert.That(LocalisationScores.EnergyPointingGame(Heat, e), Is.EqualTo(2.0 / 2.8).Within(1e-6));
         // K = 4: the top four are 0.9, 0.8 (inside), 0.5, 0.3 (outside).
@@ -50,7 +51,7 @@ public sealed class LocalisationScoreTests
         var e = Grid(TopLeft);
         var heat = Enumerable.Repeat(value, 16).ToArray();
         // Every pixel is a tied maximum: 4 of 16 hit; ranking ties share the 4 slots; AP has one threshold.
-        Assert.That(LocalisationScores.PointingGame(heat, e), Is.EqualTo(0.25));
+        Assert.That(LocalisationScores.TopEvidenceShare(heat, e), Is.EqualTo(0.25));
         Assert.That(LocalisationScores.RelevanceRankAccuracy(heat, e), Is.EqualTo(0.25));
         Assert.That(LocalisationScores.PixelAveragePrecision(heat, e), Is.EqualTo(0.25));
         // Positive or not, a constant map has no location: the uniform share.
@@ -61,12 +62,29 @@ public sealed class LocalisationScoreTests
     }
 
     [Test]
-    public void TiedMaximaShareThePointingVote()
+    public void TiedMaximaShareTheEvidenceShareButThePointingGameDrawsOne()
     {
         var heat = new float[16];
         heat[0] = 1; // inside
         heat[15] = 1; // outside
-        Assert.That(LocalisationScores.PointingGame(heat, Grid(TopLeft)), Is.EqualTo(0.5));
+        Assert.That(LocalisationScores.TopEvidenceShare(heat, Grid(TopLeft)), Is.EqualTo(0.5));
+        // The published game scores hit or miss; the draw depends on the seed only, and both maxima are drawn over seeds.
+        var outcomes = Enumerable.Range(0, 200).Select(seed => LocalisationScores.PointingGame(heat, Grid(TopLeft), 0, new Random(seed))).ToList();
+        Assert.That(outcomes, Is.All.EqualTo(0).Or.EqualTo(1));
+        Assert.That(outcomes.Distinct().Count(), Is.EqualTo(2));
+        Assert.That(LocalisationScores.PointingGame(heat, Grid(TopLeft), 0, new Random(7)), Is.EqualTo(outcomes[7]));
+    }
+
+    [Test]
+    public void AConstantMapHitsAtTheChanceLevel()
+    {
+        // Expected effect: a constant map's drawn maximum is uniform over the valid pixels, so over seeds the hit rate is
+        // the analytic chance |evidence| / |valid| = 4/16. 4000 draws: binomial SD = √(.25·.75/4000) ≈ 0.0068; 4 SD bound.
+        var heat = new float[16];
+        var grid = Grid(TopLeft);
+        double rate = Enumerable.Range(0, 4000).Average(seed => LocalisationScores.PointingGame(heat, grid, 0, new Random(seed)));
+        Assert.That(LocalisationBounds.PointingGameChance(grid, 0), Is.EqualTo(0.25));
+        Assert.That(rate, Is.EqualTo(0.25).Within(4 * Math.Sqrt(0.25 * 0.75 / 4000)));
     }
 
     [Test]
@@ -88,7 +106,7 @@ public sealed class LocalisationScoreTests
     {
         var heat = new float[16];
         heat[3] = 1; // (x 3, y 0): two pixels right of the evidence's edge at x 1
-        Assert.That(LocalisationScores.PointingGame(heat, Grid(TopLeft), tolerance), Is.EqualTo(expected));
+        Assert.That(LocalisationScores.PointingGame(heat, Grid(TopLeft), tolerance, new Random(0)), Is.EqualTo(expected));
     }
 
     [Test]
@@ -100,7 +118,7 @@ public sealed class LocalisationScoreTests
         heat[15] = 5f; // the global maximum sits on a void pixel
         var e = Grid(labels);
         Assert.That(e.ValidCount, Is.EqualTo(12));
-        Assert.That(LocalisationScores.PointingGame(heat, e), Is.EqualTo(1));
+        Assert.That(LocalisationScores.PointingGame(heat, e, 0, new Random(0)), Is.EqualTo(1));
         // Void mass does not count: 2.0 inside of 0.9 + 0.1 + 0.2 + 0.8 + 0.3 = 2.3.
         Assert.That(LocalisationScores.EnergyPointingGame(heat, e), Is.EqualTo(2.0 / 2.3).Within(1e-6));
         // Constant map over 12 valid pixels: 4/12.
@@ -111,7 +129,7 @@ public sealed class LocalisationScoreTests
     public void UndefinedCasesFailClearly()
     {
         var allVoid = Grid(Enumerable.Repeat(EvidenceGrid.Void, 16).ToArray());
-        Assert.That(() => LocalisationScores.PointingGame(Heat, allVoid), Throws.ArgumentException.With.Message.Contains("void"));
+        Assert.That(() => LocalisationScores.PointingGame(Heat, allVoid, 0, new Random(0)), Throws.ArgumentException.With.Message.Contains("void"));
         var empty = Grid(new byte[16]);
         Assert.That(() => LocalisationScores.EnergyPointingGame(Heat, empty), Throws.ArgumentException.With.Message.Contains("no evidence"));
         var nan = (float[])Heat.Clone();

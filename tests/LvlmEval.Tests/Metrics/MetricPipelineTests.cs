@@ -4,6 +4,7 @@ using LvlmEval.Explainers.Configuration;
 using LvlmEval.Imaging;
 using LvlmEval.Metrics;
 using LvlmEval.Metrics.Faithfulness;
+using LvlmEval.Metrics.Localisation;
 using LvlmEval.Models.Llava;
 using LvlmEval.Tensors;
 using LvlmEval.Tests.Infrastructure;
@@ -81,16 +82,30 @@ public sealed class MetricPipelineTests
         var parameters = new Dictionary<string, object?> { ["tolerance"] = 0, ["upsample"] = "nearest" };
         var pointing = MetricRegistry.Create("pointing-game", new ParameterSet("m", parameters));
         var hit = pointing.Compute(Context(Explain(onEvidence, [0f]), [3], evidence));
-        Assert.That(hit.Rows.Select(r => (r.Metric, r.TokenIndex, r.Value)), Is.EqualTo(new[] { ("pointing_game", -1, 1.0), ("pointing_game", 0, 1.0) }));
+        Assert.That(hit.Rows.Where(r => r.Metric == "pointing_game").Select(r => (r.TokenIndex, r.Value)), Is.EqualTo(new[] { (-1, 1.0), (0, 1.0) }));
+        // Next to the sequence score: chance = evidence area / valid area (196 / 784) and ceiling 1, once per sample (token −1).
+        Assert.That(hit.Rows.Where(r => r.Metric.StartsWith("pointing_game_", StringComparison.Ordinal)).Select(r => (r.Metric, r.TokenIndex, r.Value)),
+            Is.EquivalentTo(new[] { ("pointing_game_chance", -1, 0.25), ("pointing_game_ceiling", -1, 1.0) }));
         var miss = pointing.Compute(Context(Explain(offEvidence, [0f]), [3], evidence));
-        Assert.That(miss.Rows.Select(r => r.Value), Is.All.EqualTo(0.0));
+        Assert.That(miss.Rows.Where(r => r.Metric is "pointing_game" or "top_patch_evidence_share").Select(r => r.Value), Is.All.EqualTo(0.0));
         // Nearest upsampling of a one-patch map: 49 of 196 evidence pixels selected by the top 25% → IoU 49 / 196.
         var iou = MetricRegistry.Create("iou", new ParameterSet("m", new Dictionary<string, object?> { ["upsample"] = "nearest", ["top_percent"] = 25, ["per_token"] = false }));
         var rows = iou.Compute(Context(Explain(onEvidence, [0f]), [3], evidence)).Rows.ToDictionary(r => r.Metric, r => r.Value);
         Assert.That(rows["iou_mean"], Is.EqualTo(49 / 196.0).Within(1e-12));
         // Top 25% of 784 = 196 pixels, ≥ the 196th value (0) selects all 784 → 196 / 784.
         Assert.That(rows["iou_top25"], Is.EqualTo(0.25).Within(1e-12));
+        // Best possible top-25% IoU: 196 selected for 196 evidence pixels → 1.
+        Assert.That(rows["iou_top25_ceiling"], Is.EqualTo(1.0));
         Assert.That(pointing.AppliesTo(Context(Explain(onEvidence, [0f]), [3])), Is.False);
+    }
+
+    [TestCase(224, 15)]
+    [TestCase(64, 4)]   // 15 · 64 / 224 = 4.29
+    [TestCase(336, 23)] // 22.5, rounded away from zero
+    public void PointingToleranceScalesWithTheInputSide(int side, int expected)
+    {
+        var metric = (PointingGameMetric)MetricRegistry.Create("pointing-game");
+        Assert.That(metric.ScaledTolerance(side), Is.EqualTo(expected));
     }
 
     [Test]
@@ -152,7 +167,7 @@ public sealed class MetricPipelineTests
         Assert.That(MetricRegistry.Names, Is.EquivalentTo(new[]
         {
             "behavioural-reliance", "deletion", "deletion-insertion", "energy-pointing-game", "insertion", "iou", "pixel-ap",
-            "pointing-game", "relevance-rank", "relevance-share", "text-perturbation",
+            "pointing-game", "relevance-rank", "relevance-share", "text-perturbation", "explanation-set-faithfulness",
         }));
         foreach (var name in MetricRegistry.Names) Assert.That(MetricRegistry.Create(name).Name, Is.EqualTo(name));
         Assert.That(() => MetricRegistry.Create("deletion", new ParameterSet("metric 'deletion'", new Dictionary<string, object?> { ["stpes"] = 5 })),

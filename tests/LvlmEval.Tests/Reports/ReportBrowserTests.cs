@@ -55,7 +55,8 @@ public sealed class ReportBrowserTests
 
         // Leaderboard: the same cells as DuckDB's GROUP BY over every part file, same means and counts.
         using var duck = DuckDb.RunViews(runDir);
-        var expected = duck.Query("SELECT model, dataset, explainer, metric, avg(value), count(*) FROM scores WHERE explainer <> '' AND token_index = -1 GROUP BY ALL").Rows
+        var expected = duck.Query("SELECT model, dataset, explainer, metric, avg(value), count(*) FROM scores WHERE explainer <> '' AND token_index = -1 " +
+            "AND NOT (metric LIKE '%\\_chance' ESCAPE '\\' OR metric LIKE '%\\_ceiling' ESCAPE '\\') GROUP BY ALL").Rows
             .ToDictionary(r => $"{r[0]}|{r[1]}|{r[2]}|{r[3]}", r => (Mean: (double)r[4]!, N: (int)(long)r[5]!));
         var shown = view.GetProperty("rows").EnumerateArray().ToList();
         Assert.That(shown.Select(Key), Is.EquivalentTo(expected.Keys));
@@ -74,6 +75,23 @@ public sealed class ReportBrowserTests
             var means = column.Select(r => expected[Key(r)].Mean).ToList();
             double target = ReportOptions.DefaultLowerIsBetter(column.Key.Metric) ? means.Min() : means.Max();
             Assert.That(expected[Key(best[0])].Mean, Is.EqualTo(target), column.Key.ToString());
+        }
+
+        // Chance and ceiling under each localisation score's name: DuckDB's mean of the per-sample rows (one value per sample, the same for every explainer).
+        var expectedBounds = duck.Query("""
+            SELECT model, dataset, regexp_replace(metric, '_(chance|ceiling)$', '') AS metric,
+                   avg(value) FILTER (WHERE metric LIKE '%\_chance' ESCAPE '\'), avg(value) FILTER (WHERE metric LIKE '%\_ceiling' ESCAPE '\')
+            FROM (SELECT DISTINCT model, dataset, sample_id, metric, value FROM scores
+                  WHERE explainer <> '' AND token_index = -1 AND (metric LIKE '%\_chance' ESCAPE '\' OR metric LIKE '%\_ceiling' ESCAPE '\'))
+            GROUP BY ALL
+            """).Rows.ToDictionary(r => $"{r[0]}|{r[1]}|{r[2]}", r => (Chance: (double)r[3]!, Ceiling: (double)r[4]!));
+        string BoundKey(JsonElement r) => $"{r.GetProperty("model").GetString()}|{r.GetProperty("dataset").GetString()}|{r.GetProperty("metric").GetString()}";
+        var shownBounds = view.GetProperty("bounds").EnumerateArray().ToList();
+        Assert.That(shownBounds.Select(BoundKey), Is.EquivalentTo(expectedBounds.Keys));
+        foreach (var b in shownBounds)
+        {
+            Assert.That(b.GetProperty("chance").GetDouble(), Is.EqualTo(expectedBounds[BoundKey(b)].Chance).Within(1e-12), BoundKey(b));
+            Assert.That(b.GetProperty("ceiling").GetDouble(), Is.EqualTo(expectedBounds[BoundKey(b)].Ceiling).Within(1e-12), BoundKey(b));
         }
 
         var expectedAccuracy = duck.Query("SELECT model, dataset, avg(task_score) FROM samples GROUP BY ALL").Rows

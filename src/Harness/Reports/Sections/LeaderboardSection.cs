@@ -1,4 +1,5 @@
 using System.Text;
+using LvlmEval.Metrics;
 
 namespace LvlmEval.Harness.Reports.Sections;
 
@@ -10,7 +11,11 @@ internal static class LeaderboardSection
         var sb = new StringBuilder("<section id=\"leaderboard\"><h2>Leaderboard</h2>");
         sb.Append("<p class=\"note\">Mean over samples of each explainer's sequence-level score, with a seeded percentile bootstrap 95 % CI ")
           .Append($"({context.Options.BootstrapResamples} resamples). ★ best per column (↓ lower is better, ↑ higher). ")
-          .Append($"p: two-sided Wilcoxon signed-rank test against the best on the samples both scored; bold when p &lt; {context.Options.SignificanceLevel}.</p>");
+          .Append("p: two-sided Wilcoxon signed-rank test against the best on the samples both scored, Holm-adjusted over the column's comparisons ")
+          .Append($"(Holm 1979; family-wise error rate); bold when adjusted p &lt; {context.Options.SignificanceLevel}. ")
+          .Append("Under a localisation score's name: its chance level (mean over samples of the analytic score of a uniformly random map) and ceiling ")
+          .Append("(the best any map can reach); pointing_game is the published hit/miss game (Zhang et al. 2016, 15 px at 224 px, seeded ties). ")
+          .Append("Oracle columns choose their threshold with the ground truth: shown, never ranked.</p>");
         var tables = Leaderboard.Build(context.Run.Scores, context.Options);
         if (tables.Count == 0) sb.Append("<p class=\"empty\">No explanation scores in this run.</p>");
         foreach (var table in tables)
@@ -19,7 +24,14 @@ internal static class LeaderboardSection
             sb.Append("<div class=\"scroll\"><table class=\"data leaderboard\" data-model=\"").Append(Html.E(table.Model)).Append("\" data-dataset=\"")
               .Append(Html.E(table.Dataset)).Append("\"><thead><tr><th>explainer</th>");
             foreach (var metric in table.Metrics)
-                sb.Append("<th>").Append(Html.E(metric)).Append(context.Options.LowerIsBetter(metric) ? " ↓" : " ↑").Append("</th>");
+            {
+                sb.Append("<th>").Append(Html.E(metric)).Append(context.Options.LowerIsBetter(metric) ? " ↓" : " ↑");
+                if (MetricRoles.IsOracle(metric)) sb.Append("<br><span class=\"oracle\">oracle, unranked</span>");
+                if (table.Bounds.TryGetValue(metric, out var bounds))
+                    sb.Append("<br><span class=\"bounds\" data-metric=\"").Append(Html.E(metric)).Append("\" data-chance=\"").Append(Html.R(bounds.Chance)).Append("\" data-ceiling=\"").Append(Html.R(bounds.Ceiling))
+                      .Append("\">chance ").Append(Html.F(bounds.Chance)).Append(" · ceiling ").Append(Html.F(bounds.Ceiling)).Append("</span>");
+                sb.Append("</th>");
+            }
             sb.Append("</tr></thead><tbody>");
             foreach (var explainer in table.Explainers)
             {
@@ -31,13 +43,13 @@ internal static class LeaderboardSection
                     sb.Append("<td class=\"").Append(cell.IsBest ? "best" : "").Append("\" data-metric=\"").Append(Html.E(metric))
                       .Append("\" data-mean=\"").Append(Html.R(s.Mean)).Append("\" data-n=\"").Append(Html.I(s.Count)).Append("\" data-lower=\"")
                       .Append(Html.R(s.Lower)).Append("\" data-upper=\"").Append(Html.R(s.Upper)).Append('"');
-                    if (cell.VersusBest is { } t) sb.Append(" data-p=\"").Append(Html.R(t.PValue)).Append('"');
+                    if (cell.VersusBest is { } t) sb.Append(" data-p=\"").Append(Html.R(t.PValue)).Append("\" data-p-holm=\"").Append(Html.R(cell.HolmP)).Append('"');
                     sb.Append("><span class=\"mean\">").Append(Html.F(s.Mean)).Append(cell.IsBest ? " ★" : "").Append("</span> <span class=\"ci\">[")
                       .Append(Html.F(s.Lower)).Append(", ").Append(Html.F(s.Upper)).Append("]</span> <span class=\"n\">n=").Append(Html.I(s.Count)).Append("</span>");
                     if (cell.VersusBest is { } test)
-                        sb.Append(" <span class=\"p").Append(test.PValue < context.Options.SignificanceLevel ? " sig" : "").Append("\" title=\"Wilcoxon vs best on ")
-                          .Append(Html.I(test.Count)).Append(" non-zero pairs, effect size r = ").Append(Html.F(test.RankBiserial)).Append("\">p=")
-                          .Append(Html.E(Html.P(test.PValue))).Append("</span>");
+                        sb.Append(" <span class=\"p").Append(cell.HolmP < context.Options.SignificanceLevel ? " sig" : "").Append("\" title=\"Wilcoxon vs best on ")
+                          .Append(Html.I(test.Count)).Append(" non-zero pairs, unadjusted p = ").Append(Html.E(Html.P(test.PValue))).Append(", effect size r = ")
+                          .Append(Html.F(test.RankBiserial)).Append("\">p<sub>Holm</sub>=").Append(Html.E(Html.P(cell.HolmP))).Append("</span>");
                     sb.Append("</td>");
                 }
                 sb.Append("</tr>");
