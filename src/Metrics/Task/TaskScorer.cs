@@ -11,6 +11,7 @@ public static class TaskScorer
         ["imagenet"] = () => new SynonymAccuracy(),
         ["shapes"] = () => new ExactMatch(),
         ["voc"] = () => new ExactMatch(),
+        ["pope"] = () => new PopeAccuracy(),
     };
 
     /// <summary>Dataset formats with a scorer, sorted.</summary>
