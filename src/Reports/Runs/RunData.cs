@@ -1,6 +1,5 @@
 using LvlmEval.Results;
 using System.Text.Json;
-using LvlmEval.Parquet.Records;
 
 namespace LvlmEval.Reports.Runs;
 
