@@ -19,6 +19,7 @@ public static class ExplainerRegistry
         ["integrated-gradients"] = p => new IntegratedGradientsExplainer(p),
         ["occlusion"] = p => new OcclusionExplainer(p),
         ["rise"] = p => new RiseExplainer(p),
+        ["cleann"] = p => new CleannExplainer(p),
         ["random"] = p => new RandomExplainer(p),
         ["center"] = p => new CenterExplainer(p),
     };

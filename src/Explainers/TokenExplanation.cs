@@ -16,4 +16,10 @@ public sealed record TokenExplanation(int Index, int TokenId, PatchMap Map, floa
 {
     /// <summary>A map at the model's input resolution, for pixel-space methods (input × gradient, integrated gradients); else null.</summary>
     public PixelMap? PixelMap { get; init; }
+
+    /// <summary>Sequence positions of the method's explanation set (CLEANN's minimal set), ascending; null for methods without one.</summary>
+    public int[]? ExplanationSet { get; init; }
+
+    /// <summary>For set methods, how strongly each patch belongs to the set (CLEANN: the fraction of heads whose set holds it); else null.</summary>
+    public PatchMap? SetStrength { get; init; }
 }

@@ -14,6 +14,7 @@ public static class MetricRegistry
         ["insertion"] = p => new DeletionInsertionMetric("insertion", deletion: false, insertion: true, p),
         ["deletion-insertion"] = p => new DeletionInsertionMetric("deletion-insertion", deletion: true, insertion: true, p),
         ["text-perturbation"] = p => new TextPerturbationMetric(p),
+        ["explanation-set-faithfulness"] = p => new ExplanationSetFaithfulnessMetric(p),
         ["relevance-share"] = p => new RelevanceShareMetric(p),
         ["behavioural-reliance"] = p => new BehaviouralRelianceMetric(p),
         ["pointing-game"] = p => new PointingGameMetric(p),

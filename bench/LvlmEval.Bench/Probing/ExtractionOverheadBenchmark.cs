@@ -6,6 +6,7 @@ using LvlmEval.Datasets.Shapes;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
 using LvlmEval.Probing.Extraction;
+using TraceOptions = LvlmEval.Models.Tracing.TraceOptions;
 
 namespace LvlmEval.Bench.Probing;
 

@@ -4,7 +4,7 @@ namespace LvlmEval.Tensors.Kernels;
 /// Complementary error function with fractional error below 1.2e-7 everywhere (Chebyshev fit, Numerical Recipes §6.2),
 /// evaluated in double so GELU keeps full float precision even where 1 + erf(x) cancels.
 /// </summary>
-internal static class ErrorFunction
+public static class ErrorFunction
 {
     public static double Erfc(double x)
     {

@@ -183,7 +183,7 @@ public sealed class MetricPipelineTests
         Assert.That(MetricRegistry.Names, Is.EquivalentTo(new[]
         {
             "behavioural-reliance", "deletion", "deletion-insertion", "energy-pointing-game", "insertion", "iou", "pixel-ap",
-            "pointing-game", "relevance-rank", "relevance-share", "text-perturbation",
+            "pointing-game", "relevance-rank", "relevance-share", "text-perturbation", "explanation-set-faithfulness",
         }));
         foreach (var name in MetricRegistry.Names) Assert.That(MetricRegistry.Create(name).Name, Is.EqualTo(name));
         Assert.That(() => MetricRegistry.Create("deletion", new ParameterSet("metric 'deletion'", new Dictionary<string, object?> { ["stpes"] = 5 })),
