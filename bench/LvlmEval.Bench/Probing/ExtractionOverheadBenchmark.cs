@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using TraceOptions = LvlmEval.Models.Tracing.TraceOptions;
 using System.Globalization;
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;
