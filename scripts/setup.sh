@@ -32,14 +32,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Node oracles (DuckDB, HF tokenizers): pinned by the committed package-lock.json. (`npm ci` trips over
-# the lock's optional platform bindings on this npm, so `npm install` reads the lock instead.)
+# Node oracles (HF tokenizers): pinned by the committed package-lock.json. `npm ci` installs exactly the lock and
+# never rewrites it, so a fresh clone stays clean (`npm install` may re-resolve and rewrite the committed lock).
 oracles="$root/tests/oracles"
 if [ -f "$oracles/package-lock.json" ]; then
   stamp="$oracles/node_modules/.lvlmeval-lock"
   if [ ! -f "$stamp" ] || ! cmp -s "$oracles/package-lock.json" "$stamp"; then
     echo "setup: installing Node oracle packages (tests/oracles)"
-    (cd "$oracles" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+    (cd "$oracles" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     cp "$oracles/package-lock.json" "$stamp"
   fi
 fi

@@ -7,14 +7,14 @@ public static class DatasetPaths
     /// Resolves <paramref name="relative"/> under <paramref name="root"/>; a path that escapes the root (../, absolute)
     /// or a missing file becomes a <see cref="SampleErrorException"/> naming the record and field.
     /// </summary>
-    public static string ResolveFile(string root, string relative, string sampleId, string indexFile, string? record, string field)
+    public static string ResolveFile(string root, string relative, string sampleId, string indexFile, string? record, string field, string? hint = null)
     {
         var full = Path.GetFullPath(Path.Combine(root, relative));
         var rootFull = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         if (!full.StartsWith(rootFull, StringComparison.Ordinal))
             throw new SampleErrorException(new SampleError(sampleId, indexFile, record, field, $"path '{relative}' resolves outside the dataset root '{root}'"));
         if (!File.Exists(full))
-            throw new SampleErrorException(new SampleError(sampleId, indexFile, record, field, $"image file '{full}' does not exist"));
+            throw new SampleErrorException(new SampleError(sampleId, indexFile, record, field, $"image file '{full}' does not exist{(hint is null ? "" : "; " + hint)}"));
         return full;
     }
 

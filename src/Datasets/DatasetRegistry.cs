@@ -1,6 +1,7 @@
 using LvlmEval.Datasets.ChartQa;
 using LvlmEval.Datasets.ImageNet;
 using LvlmEval.Datasets.Mmvp;
+using LvlmEval.Datasets.Pope;
 using LvlmEval.Datasets.Shapes;
 using LvlmEval.Datasets.Vqa;
 using LvlmEval.Datasets.Voc;
@@ -18,6 +19,7 @@ public static class DatasetRegistry
         ["imagenet"] = () => new ImageNetLoader(),
         ["chartqa"] = () => new ChartQaLoader(),
         ["shapes"] = () => new ShapesLoader(),
+        ["pope"] = () => new PopeLoader(),
     };
 
     /// <summary>Registered names, sorted.</summary>

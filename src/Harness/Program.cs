@@ -23,6 +23,7 @@ public static class Program
             InspectCommands.Models(),
             ScoreCommand.Create(),
             ReportCommand.Create(),
+            QueryCommand.Create(),
             RunFolderCommands.Compare(),
             RunFolderCommands.Merge(),
             TrainTinyCommand.Create(),

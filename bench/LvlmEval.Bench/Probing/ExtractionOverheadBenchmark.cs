@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Globalization;
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LvlmEval.Datasets.Formats;
+using LvlmEval.Datasets.Hub;
 
 namespace LvlmEval.Datasets.ChartQa;
 
@@ -21,16 +22,19 @@ public sealed class ChartQaLoader : IDatasetLoader
           {train,val,test}/png/*.png
           {split}/{split}_human.json       [{"imgname": "….png", "query": "…", "label": "…"}, …]
           {split}/{split}_augmented.json
+        Hub layout (huggingface.co/datasets/lmms-lab/ChartQA):
+          ROOT/data/test-0000N-of-0000M.parquet   columns type (human_test / augmented_test), question, answer, image {bytes, path}
         """;
 
     public IReadOnlyList<PendingSample> Index(DatasetOptions options)
     {
         string split = options.Split ?? DefaultSplit;
+        if (HubSnapshot.Selected(this, options, [split])) return ChartQaHubReader.Index(this, options, split);
         string dataRoot = Directory.Exists(Path.Combine(options.Root, "ChartQA Dataset")) ? Path.Combine(options.Root, "ChartQA Dataset") : options.Root;
         string splitDir = DatasetPaths.RequireDirectory(this, Path.Combine(dataRoot, split), "split folder");
         string instruction = options.Setting("instruction", DefaultInstruction);
         var pending = new List<PendingSample>();
-        foreach (var subset in options.Setting("subsets", "human,augmented").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var subset in Subsets(options))
         {
             string file = DatasetPaths.RequireFile(this, Path.Combine(splitDir, $"{split}_{subset}.json"), $"{subset} question file");
             var records = JsonFiles.Read<List<ChartQaRecord?>>(this, file);
@@ -47,19 +51,31 @@ public sealed class ChartQaLoader : IDatasetLoader
                     if (string.IsNullOrWhiteSpace(r.Query)) throw Missing("query");
                     if (r.Label is null) throw Missing("label");
                     string image = DatasetPaths.ResolveFile(options.Root, Path.Combine(Path.GetRelativePath(options.Root, splitDir), "png", r.ImageName), id, file, record, "imgname");
-                    return new Sample
-                    {
-                        Id = id, Dataset = Name, Split = split,
-                        Image = ImageReference.FromFile(image),
-                        Question = r.Query, Prompt = $"{r.Query}\n{instruction}",
-                        Answers = [r.Label],
-                        QuestionType = subset,
-                        Metadata = new Dictionary<string, string> { ["imgname"] = r.ImageName, ["subset"] = subset },
-                    };
+                    return MakeSample(id, split, ImageReference.FromFile(image), r.Query, instruction, r.Label, subset, r.ImageName);
                 }));
             }
         }
         return pending;
+    }
+
+    /// <summary>The subsets to read, in order (setting <c>subsets</c>).</summary>
+    internal static string[] Subsets(DatasetOptions options) =>
+        options.Setting("subsets", "human,augmented").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The sample of one query, the same from either layout; <paramref name="imageName"/> is null when the export lost it.</summary>
+    internal Sample MakeSample(string id, string split, ImageReference image, string query, string instruction, string label, string subset, string? imageName)
+    {
+        var metadata = new Dictionary<string, string> { ["subset"] = subset };
+        if (imageName is not null) metadata["imgname"] = imageName;
+        return new Sample
+        {
+            Id = id, Dataset = Name, Split = split,
+            Image = image,
+            Question = query, Prompt = $"{query}\n{instruction}",
+            Answers = [label],
+            QuestionType = subset,
+            Metadata = metadata,
+        };
     }
 
     private sealed record ChartQaRecord(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LvlmEval.Datasets.Formats;
+using LvlmEval.Datasets.Hub;
 
 namespace LvlmEval.Datasets.ImageNet;
 
@@ -21,12 +22,21 @@ public sealed class ImageNetLoader : IDatasetLoader
           ROOT/LOC_val_solution.csv                      ROOT/{split}/<wnid>/*.JPEG
               ImageId,PredictionString                   (optional) bbox XML folder: setting `boxes`,
               ILSVRC2012_val_00000001,n01751748 xmin ymin xmax ymax [n… …]   files {ImageId}.xml in VOC format
-          ROOT/ILSVRC2012_val_XXXXXXXX.JPEG  (or setting `images` = folder of them, e.g. ILSVRC/Data/CLS-LOC/val)
+          ROOT/ILSVRC2012_val_XXXXXXXX.JPEG  (Kaggle's download: ROOT/ILSVRC/Data/CLS-LOC/val/*.JPEG, found by itself;
+                                              setting `images` names another folder)
+        Hub layout (huggingface.co/datasets/ILSVRC/imagenet-1k; split val = validation):
+          ROOT/data/validation-0000N-of-0000M.parquet   columns image {bytes, path}, label (class index 0–999)
+          ROOT/LOC_synset_mapping.txt                   needed: maps class index i to the i-th wnid (setting `synsets`)
+          ROOT/LOC_val_solution.csv                     optional: boxes (the hub export has none)
         """;
+
+    /// <summary>Where Kaggle's ImageNet Object Localization Challenge download keeps the images of a split.</summary>
+    public static string KaggleImages(string split) => Path.Combine("ILSVRC", "Data", "CLS-LOC", split);
 
     public IReadOnlyList<PendingSample> Index(DatasetOptions options)
     {
         string split = options.Split ?? DefaultSplit;
+        if (HubSnapshot.Selected(this, options, HubSplitNames(split))) return ImageNetHubReader.Index(this, options, split);
         var synsets = SynsetMapping.Read(DatasetPaths.RequireFile(this, Path.Combine(options.Root, "LOC_synset_mapping.txt"), "synset mapping"));
         string prompt = options.Setting("prompt", DefaultPrompt);
         string? boxesDir = options.Settings.TryGetValue("boxes", out var b) ? Path.Combine(options.Root, b) : null;
@@ -35,31 +45,44 @@ public sealed class ImageNetLoader : IDatasetLoader
         return items.Select(item => new PendingSample(item.Id, () =>
         {
             if (item.Error is not null) throw new SampleErrorException(item.Error);
-            string image = DatasetPaths.ResolveFile(options.Root, item.RelativeImage, item.Id, item.IndexFile, item.Record, "ImageId");
+            string image = DatasetPaths.ResolveFile(options.Root, item.RelativeImage, item.Id, item.IndexFile, item.Record, "ImageId", item.Hint);
             IReadOnlyList<BoundingBox> boxes = item.Boxes;
             if (boxesDir is not null)
             {
                 var xml = Path.Combine(boxesDir, $"{item.Id}.xml");
                 if (File.Exists(xml)) boxes = VocAnnotation.Read(xml, item.Id).Objects.Where(o => o.Name == item.Wnid).Select(o => o.Box).ToList();
             }
-            return new Sample
-            {
-                Id = item.Id, Dataset = Name, Split = split,
-                Image = ImageReference.FromFile(image),
-                Question = prompt, Prompt = prompt,
-                Answers = synsets.Names(item.Wnid),
-                Evidence = boxes.Count > 0 ? new Evidence(boxes) : null,
-                QuestionType = item.Wnid,
-                Metadata = new Dictionary<string, string> { ["wnid"] = item.Wnid },
-            };
+            return MakeSample(item.Id, split, ImageReference.FromFile(image), prompt, synsets, item.Wnid, boxes);
         })).ToList();
     }
 
-    private sealed record Item(string Id, string Wnid, string RelativeImage, IReadOnlyList<BoundingBox> Boxes, string IndexFile, string Record, SampleError? Error = null);
+    /// <summary>The hub export names the split "validation".</summary>
+    public static IReadOnlyList<string> HubSplitNames(string split) => split == "val" ? ["validation", "val"] : [split];
+
+    /// <summary>The sample of one image, the same from every layout.</summary>
+    internal Sample MakeSample(string id, string split, ImageReference image, string prompt, SynsetMapping synsets, string wnid, IReadOnlyList<BoundingBox> boxes) => new()
+    {
+        Id = id, Dataset = Name, Split = split,
+        Image = image,
+        Question = prompt, Prompt = prompt,
+        Answers = synsets.Names(wnid),
+        Evidence = boxes.Count > 0 ? new Evidence(boxes) : null,
+        QuestionType = wnid,
+        Metadata = new Dictionary<string, string> { ["wnid"] = wnid },
+    };
+
+    /// <summary>The label's boxes per image id from <c>LOC_val_solution.csv</c> (errors are left to the flat layout's reader).</summary>
+    internal Dictionary<string, IReadOnlyList<BoundingBox>> SolutionBoxes(DatasetOptions options, string solution) =>
+        FlatItems(options, solution).Where(i => i.Error is null).ToDictionary(i => i.Id, i => i.Boxes, StringComparer.Ordinal);
+
+    private sealed record Item(string Id, string Wnid, string RelativeImage, IReadOnlyList<BoundingBox> Boxes, string IndexFile, string Record, SampleError? Error = null, string? Hint = null);
 
     private IEnumerable<Item> FlatItems(DatasetOptions options, string solution)
     {
-        string imagesDir = options.Setting("images", ".");
+        // Kaggle's download keeps the images under ILSVRC/Data/CLS-LOC/{split}; the ILSVRC2012 tar unpacks them flat.
+        string split = options.Split ?? DefaultSplit;
+        string imagesDir = options.Setting("images", Directory.Exists(Path.Combine(options.Root, KaggleImages(split))) ? KaggleImages(split) : ".");
+        string hint = $"looked in '{Path.GetFullPath(Path.Combine(options.Root, imagesDir))}' (setting `images` names the folder of the JPEGs, relative to the root, e.g. {KaggleImages(split)})";
         var (header, rows) = CsvTable.Read(solution);
         if (header.Count < 2 || header[0].Trim() != "ImageId" || header[1].Trim() != "PredictionString")
             throw new DatasetLayoutException(Name, $"'{solution}' header is '{string.Join(",", header)}'.", ExpectedLayout);
@@ -91,7 +114,7 @@ public sealed class ImageNetLoader : IDatasetLoader
                 if (v[0] >= v[2] || v[1] >= v[3]) error ??= new SampleError(id, solution, record, "PredictionString", $"empty box ({string.Join(' ', v)})");
                 boxes.Add(new BoundingBox(v[0], v[1], v[2], v[3]));
             }
-            yield return new Item(id, wnid, Path.Combine(imagesDir, $"{id}.JPEG"), boxes, solution, record, error);
+            yield return new Item(id, wnid, Path.Combine(imagesDir, $"{id}.JPEG"), boxes, solution, record, error, hint);
         }
     }
 

@@ -1,4 +1,5 @@
 using LvlmEval.Datasets.Formats;
+using LvlmEval.Datasets.Hub;
 
 namespace LvlmEval.Datasets.Mmvp;
 
@@ -29,15 +30,17 @@ public sealed class MmvpLoader : IDatasetLoader
         ROOT/
           Questions.csv          columns: Index,Question,Options,Correct Answer   (answers "(a)" / "(b)")
           MMVP Images/1.jpg … 300.jpg   (the misspelled "MMVP Imgaes/" is accepted too)
+        Hub layout (huggingface.co/datasets/lmms-lab-eval/MMVP, the Parquet export of MMVP/MMVP):
+          ROOT/data/{test,train}-0000N-of-0000M.parquet   columns Index, Question, Options, Correct Answer, image {bytes, path}
+                                                          (lower-case index, question, options, answer accepted)
         """;
 
     public IReadOnlyList<PendingSample> Index(DatasetOptions options)
     {
+        if (HubSnapshot.Selected(this, options, [options.Split ?? DefaultSplit, "train"])) return MmvpHubReader.Index(this, options);
         var csvPath = DatasetPaths.RequireFile(this, Path.Combine(options.Root, "Questions.csv"), "question file");
         var imageFolder = ImageFolderNames.FirstOrDefault(f => Directory.Exists(Path.Combine(options.Root, f)))
             ?? throw new DatasetLayoutException(Name, $"no image folder ('{ImageFolderNames[0]}') under '{options.Root}'.", ExpectedLayout);
-        bool correct = options.Flag("label_corrections", true);
-        string instruction = options.Setting("instruction", DefaultInstruction);
         var (header, rows) = CsvTable.Read(csvPath);
         int col(string name) => header.Select((h, i) => (h.Trim(), i)).FirstOrDefault(p => p.Item1 == name, ("", -1)).Item2;
         int cIndex = col("Index"), cQuestion = col("Question"), cOptions = col("Options"), cAnswer = col("Correct Answer");
@@ -65,32 +68,39 @@ public sealed class MmvpLoader : IDatasetLoader
             }
             string question = row.Fields[cQuestion].Trim(), choices = row.Fields[cOptions].Trim(), answer = row.Fields[cAnswer].Trim();
             string sampleId = index.ToString();
-            pending.Add(new PendingSample(sampleId, () =>
-            {
-                var metadata = new Dictionary<string, string> { ["options"] = choices, ["csv_answer"] = answer };
-                var finalAnswer = answer;
-                if (correct && LabelCorrections.TryGetValue(index, out var fix) && fix.Original == answer)
-                {
-                    finalAnswer = fix.Corrected;
-                    metadata["label_corrected"] = "true";
-                }
-                if (question.Length == 0) throw new SampleErrorException(new SampleError(sampleId, csvPath, record, "Question", "empty question"));
-                if (!OptionLetter.TryParse(finalAnswer, out _))
-                    throw new SampleErrorException(new SampleError(sampleId, csvPath, record, "Correct Answer", $"'{finalAnswer}' is not an option letter like (a)"));
-                var image = DatasetPaths.ResolveFile(options.Root, Path.Combine(imageFolder, $"{index}.jpg"), sampleId, csvPath, record, "Index");
-                return new Sample
-                {
-                    Id = sampleId, Dataset = Name, Split = options.Split ?? DefaultSplit,
-                    Image = ImageReference.FromFile(image),
-                    Question = question,
-                    Prompt = $"{question} {choices}\n{instruction}",
-                    Answers = [finalAnswer],
-                    PairId = ((index + 1) / 2).ToString(),
-                    Metadata = metadata,
-                };
-            }));
+            pending.Add(new PendingSample(sampleId, () => MakeSample(options, index, question, choices, answer, csvPath, record,
+                () => ImageReference.FromFile(DatasetPaths.ResolveFile(options.Root, Path.Combine(imageFolder, $"{index}.jpg"), sampleId, csvPath, record, "Index")))));
         }
         return pending;
+    }
+
+    /// <summary>
+    /// The sample of one question, the same from either layout: applies the label corrections (setting
+    /// <c>label_corrections</c>) and checks the fields; <paramref name="file"/> and <paramref name="record"/> locate errors.
+    /// </summary>
+    internal Sample MakeSample(DatasetOptions options, int index, string question, string choices, string answer, string file, string record, Func<ImageReference> image)
+    {
+        string sampleId = index.ToString();
+        var metadata = new Dictionary<string, string> { ["options"] = choices, ["csv_answer"] = answer };
+        var finalAnswer = answer;
+        if (options.Flag("label_corrections", true) && LabelCorrections.TryGetValue(index, out var fix) && fix.Original == answer)
+        {
+            finalAnswer = fix.Corrected;
+            metadata["label_corrected"] = "true";
+        }
+        if (question.Length == 0) throw new SampleErrorException(new SampleError(sampleId, file, record, "Question", "empty question"));
+        if (!OptionLetter.TryParse(finalAnswer, out _))
+            throw new SampleErrorException(new SampleError(sampleId, file, record, "Correct Answer", $"'{finalAnswer}' is not an option letter like (a)"));
+        return new Sample
+        {
+            Id = sampleId, Dataset = Name, Split = options.Split ?? DefaultSplit,
+            Image = image(),
+            Question = question,
+            Prompt = $"{question} {choices}\n{options.Setting("instruction", DefaultInstruction)}",
+            Answers = [finalAnswer],
+            PairId = ((index + 1) / 2).ToString(),
+            Metadata = metadata,
+        };
     }
 }
 

@@ -49,9 +49,7 @@ public static class ShapesDataset
         var items = new List<ShapesItem>();
         for (int i = 0; i < settings.Images; i++)
         {
-            // A per-scene seed keeps scene i identical whatever the split size.
-            var rng = new Random(unchecked(settings.Seed * 1_000_003 + stream * 7_919 + i * 31));
-            var scene = SceneGenerator.Generate(rng, settings.Scenes);
+            var (scene, rng) = SceneAt(stream, i, settings);
             var questions = QuestionGenerator.Generate(scene, rng, settings.QuestionsPerImage);
             for (int q = 0; q < questions.Count; q++)
                 items.Add(new ShapesItem($"{split}-{i:D5}-{q}", scene, questions[q], null));
@@ -63,6 +61,21 @@ public static class ShapesDataset
             }
         }
         return items;
+    }
+
+    /// <summary>The scenes of a split, the same as <see cref="Generate"/> asks about.</summary>
+    public static List<Scene> Scenes(string split, ShapesSettings settings)
+    {
+        if (!SplitStreams.TryGetValue(split, out int stream))
+            throw new ArgumentException($"Shapes has splits {string.Join(", ", SplitStreams.Keys)}; got '{split}'.");
+        return Enumerable.Range(0, settings.Images).Select(i => SceneAt(stream, i, settings).Scene).ToList();
+    }
+
+    // A per-scene seed keeps scene i identical whatever the split size; the generator goes on to draw its questions.
+    private static (Scene Scene, Random Rng) SceneAt(int stream, int i, ShapesSettings settings)
+    {
+        var rng = new Random(unchecked(settings.Seed * 1_000_003 + stream * 7_919 + i * 31));
+        return (SceneGenerator.Generate(rng, settings.Scenes), rng);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace LvlmEval.Datasets.Shapes;
 /// The synthetic Shapes benchmark under the common loader interface. Nothing is read from disk; settings:
 /// <c>seed</c> (generator, default 0), <c>images</c>, <c>questions_per_image</c>, <c>pair_every</c>,
 /// <c>star_yellow</c> (prior strength), <c>layout</c> (<c>grid</c> or <c>free</c>), <c>grid</c> (cells per side),
-/// <c>instruction</c>.
+/// <c>instruction</c>, <c>prompt: pope</c> with <c>sampling</c> (see <see cref="ShapesPopeQuestions"/>).
 /// </summary>
 public sealed class ShapesLoader : IDatasetLoader
 {
@@ -30,6 +30,7 @@ public sealed class ShapesLoader : IDatasetLoader
             Scenes = SceneSettings(options, settings.Scenes),
         };
         string instruction = options.Setting("instruction", DefaultInstruction);
+        if (options.Setting("prompt", "") == "pope") return ShapesPopeQuestions.Index(this, options, split, settings, instruction);
         return ShapesDataset.Generate(split, settings).Select(item => new PendingSample(item.Id, () => ToSample(item, split, instruction))).ToList();
     }
 

@@ -6,7 +6,8 @@ namespace LvlmEval.Datasets.Voc;
 /// <summary>
 /// PASCAL VOC 2012 segmentation: one sample per (image, class present in its annotation). The evidence is the exact
 /// set of mask pixels of that class (void 255 excluded) from <c>SegmentationClass/{id}.png</c>, with the class's boxes.
-/// Setting <c>prompt</c>: <c>exists</c> (default), <c>describe</c>, or a template containing <c>{class}</c>.
+/// Setting <c>prompt</c>: <c>exists</c> (default), <c>describe</c>, a template containing <c>{class}</c>, or <c>pope</c>
+/// (yes/no questions about present and sampled absent classes, see <see cref="VocPopeQuestions"/>).
 /// </summary>
 public sealed class VocLoader : IDatasetLoader
 {
@@ -33,6 +34,7 @@ public sealed class VocLoader : IDatasetLoader
         string vocRoot = FindVocRoot(options.Root);
         string listPath = DatasetPaths.RequireFile(this, Path.Combine(vocRoot, "ImageSets", "Segmentation", $"{split}.txt"), "split list");
         var promptSetting = options.Setting("prompt", "exists");
+        if (promptSetting == "pope") return VocPopeQuestions.Index(this, options, split, vocRoot, listPath);
         var (template, yes) = Prompts.TryGetValue(promptSetting, out var p) ? p
             : promptSetting.Contains("{class}") ? (promptSetting, true)
             : throw new ArgumentException($"voc: prompt '{promptSetting}' is neither one of {string.Join(", ", Prompts.Keys)} nor a template containing {{class}}.");

@@ -1,3 +1,5 @@
+using LvlmEval.Datasets.Hub;
+
 namespace LvlmEval.Datasets.Vqa;
 
 /// <summary>
@@ -18,11 +20,25 @@ public sealed class VqaV2Loader : IDatasetLoader
                                                         "multiple_choice_answer", "answers": [{"answer", "answer_confidence", "answer_id"} ×10]}, …]}
                                                        (absent for test splits: no reference answers)
           {split}/COCO_{split}_{image_id:012}.jpg      e.g. val2014/COCO_val2014_000000000042.jpg
+        Hub layout (huggingface.co/datasets/lmms-lab/VQAv2; split val2014 = validation, test-dev2015 = testdev, test2015 = test):
+          ROOT/data/validation-0000N-of-0000M.parquet  columns question_type, multiple_choice_answer, answers [{answer, answer_confidence,
+                                                       answer_id}], image_id, answer_type, question_id, question, image {bytes, path}
         """;
+
+    /// <summary>The split as the hub export names it (validation, testdev, test, train), tried before the given name.</summary>
+    public static IReadOnlyList<string> HubSplitNames(string split) => split switch
+    {
+        "val2014" => ["validation", "val2014"],
+        "train2014" => ["train", "train2014"],
+        "test2015" => ["test", "test2015"],
+        "test-dev2015" => ["testdev", "test-dev2015"],
+        _ => [split],
+    };
 
     public IReadOnlyList<PendingSample> Index(DatasetOptions options)
     {
         string split = options.Split ?? DefaultSplit;
+        if (HubSnapshot.Selected(this, options, HubSplitNames(split))) return VqaV2HubReader.Index(this, options, split);
         string questionsPath = Resolve(options, "questions", $"v2_OpenEnded_mscoco_{split}_questions.json");
         string annotationsPath = Resolve(options, "annotations", $"v2_mscoco_{split}_annotations.json");
         string imagesDir = options.Setting("images", split);
@@ -66,20 +82,24 @@ public sealed class VqaV2Loader : IDatasetLoader
                     throw new SampleErrorException(Error(annotationsPath, $"question_id {id}", "annotations", "no annotation for this question"));
                 string file = Path.Combine(imagesDir, $"COCO_{split}_{q.ImageId.Value:D12}.jpg");
                 var image = DatasetPaths.ResolveFile(options.Root, file, id, questionsPath, record, "image_id");
-                return new Sample
-                {
-                    Id = id, Dataset = Name, Split = split,
-                    Image = ImageReference.FromFile(image),
-                    Question = q.Question!,
-                    Prompt = $"{q.Question}\n{instruction}",
-                    Answers = answers,
-                    QuestionType = answerType,
-                    Metadata = metadata,
-                };
+                return MakeSample(id, split, ImageReference.FromFile(image), q.Question!, instruction, answers, answerType, metadata);
             }));
         }
         return pending;
     }
+
+    /// <summary>The sample of one question, the same from either layout.</summary>
+    internal Sample MakeSample(string id, string split, ImageReference image, string question, string instruction,
+        IReadOnlyList<string> answers, string? answerType, Dictionary<string, string> metadata) => new()
+    {
+        Id = id, Dataset = Name, Split = split,
+        Image = image,
+        Question = question,
+        Prompt = $"{question}\n{instruction}",
+        Answers = answers,
+        QuestionType = answerType,
+        Metadata = metadata,
+    };
 
     private static string Resolve(DatasetOptions options, string key, string defaultName) =>
         Path.Combine(options.Root, options.Setting(key, defaultName));

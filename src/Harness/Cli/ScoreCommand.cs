@@ -22,7 +22,7 @@ public static class ScoreCommand
         var predictions = new Option<string>("--predictions") { Description = "VQAv2 results JSON [{question_id, answer}], else JSONL {id, answer}.", Required = true, HelpName = "FILE" };
         var command = new Command("score", """
             Score predictions from any system with the dataset's task metric; prints JSON {format, scorer, split, count, missing, unreadable,
-            overall, per_type, pair_accuracy (paired datasets such as MMVP)}. Scores are in [0, 1].
+            overall, per_type, pair_accuracy (paired datasets such as MMVP), pope (POPE: accuracy, precision, recall, f1, yes_ratio overall and per_split)}. Scores are in [0, 1].
 
             Examples:
               lvlm-eval score --format vqav2 --root ~/data/vqav2 --split val2014 --predictions results.json
@@ -50,6 +50,7 @@ public static class ScoreCommand
         var known = new HashSet<string>(StringComparer.Ordinal);
         var types = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
         var pairs = new Dictionary<string, PairTally>(StringComparer.Ordinal);
+        var yesNo = new List<(string Type, string Prediction, string Label)>();
         int missing = 0, count = 0, failed = 0;
         double sum = 0;
         foreach (var entry in DatasetReader.Read(loader, options))
@@ -75,6 +76,7 @@ public static class ScoreCommand
             var (s, n) = types.GetValueOrDefault(type);
             types[type] = (s + score, n + 1);
             pair?.Scores.Add(score);
+            if (scorer is PopeAccuracy) yesNo.Add((type, prediction.Answer, sample.Answers[0]));
         }
         string splitName = split ?? loader.DefaultSplit;
         foreach (var prediction in predictions.Values.OrderBy(p => p.Line))
@@ -90,6 +92,7 @@ public static class ScoreCommand
             ["per_type"] = new JsonObject(types.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonObject { ["score"] = kv.Value.Sum / kv.Value.Count, ["count"] = kv.Value.Count }))),
         };
+        if (scorer is PopeAccuracy) result["pope"] = PopeJson(yesNo);
         // Paired benchmarks (MMVP's official figure): a pair counts only when all its questions were predicted.
         var complete = pairs.Where(kv => kv.Value.Complete && kv.Value.Scores.Count > 0).ToList();
         if (complete.Count > 0)
@@ -98,6 +101,27 @@ public static class ScoreCommand
                 ["score"] = PairAccuracy.Compute(complete.SelectMany(kv => kv.Value.Scores.Select(v => ((string?)kv.Key, v)))),
                 ["pairs"] = complete.Count,
             };
+        return result;
+    }
+
+    // POPE's own summary (accuracy, precision, recall, F1, yes-ratio), overall and per sampling strategy.
+    private static JsonObject PopeJson(IReadOnlyList<(string Type, string Prediction, string Label)> answers)
+    {
+        static JsonObject Summary(IEnumerable<(string Type, string Prediction, string Label)> rows)
+        {
+            var s = PopeScores.From(rows.Select(r => (r.Prediction, r.Label)));
+            static JsonNode? Number(double v) => double.IsNaN(v) ? null : JsonValue.Create(v);
+            return new JsonObject
+            {
+                ["accuracy"] = Number(s.Accuracy), ["precision"] = Number(s.Precision), ["recall"] = Number(s.Recall), ["f1"] = Number(s.F1),
+                ["yes_ratio"] = Number(s.YesRatio), ["count"] = s.Count,
+                ["tp"] = s.TruePositives, ["fp"] = s.FalsePositives, ["tn"] = s.TrueNegatives, ["fn"] = s.FalseNegatives,
+            };
+        }
+        var result = new JsonObject { ["overall"] = Summary(answers) };
+        var perSplit = new JsonObject();
+        foreach (var group in answers.GroupBy(a => a.Type).OrderBy(g => g.Key, StringComparer.Ordinal)) perSplit[group.Key] = Summary(group);
+        result["per_split"] = perSplit;
         return result;
     }
 

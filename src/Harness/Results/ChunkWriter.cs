@@ -1,5 +1,4 @@
-using LvlmEval.Parquet;
-using LvlmEval.Parquet.Records;
+using LvlmEval.Results;
 
 namespace LvlmEval.Harness.Results;
 
@@ -9,8 +8,6 @@ namespace LvlmEval.Harness.Results;
 /// </summary>
 public sealed class ChunkWriter(RunFolder folder, int shard, int shardCount, int firstChunk)
 {
-    private static readonly ParquetWriteOptions Options = new();
-
     private readonly List<SampleRecord> _samples = [];
     private readonly List<ScoreRecord> _scores = [];
     private readonly List<CurveRecord> _curves = [];
@@ -46,12 +43,12 @@ public sealed class ChunkWriter(RunFolder folder, int shard, int shardCount, int
     {
         if (_units == 0) return;
         var part = new PartName(shard, shardCount, Chunk);
-        RowsWritten += ParquetRecords.Write(folder.PartPath("scores", part), _scores, Options);
-        RowsWritten += ParquetRecords.Write(folder.PartPath("curves", part), _curves, Options);
-        RowsWritten += ParquetRecords.Write(folder.PartPath("maps", part), _maps, Options);
+        RowsWritten += ParquetRecords.Write(folder.PartPath("scores", part), _scores);
+        RowsWritten += ParquetRecords.Write(folder.PartPath("curves", part), _curves);
+        RowsWritten += ParquetRecords.Write(folder.PartPath("maps", part), _maps);
         ErrorLog.Append(folder.Errors, _errors);
         ErrorsWritten += _errors.Count;
-        RowsWritten += ParquetRecords.Write(folder.PartPath("samples", part), _samples, Options);
+        RowsWritten += ParquetRecords.Write(folder.PartPath("samples", part), _samples);
         _samples.Clear(); _scores.Clear(); _curves.Clear(); _maps.Clear(); _errors.Clear();
         _units = 0;
         Chunk++;

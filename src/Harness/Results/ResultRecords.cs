@@ -11,9 +11,9 @@ public sealed record ScoreRecord(string RunId, string Model, string Dataset, str
 /// <summary>One point of a perturbation curve in the <c>curves</c> table.</summary>
 public sealed record CurveRecord(string RunId, string Model, string Dataset, string SampleId, string Explainer, string Metric, int Step, double Fraction, double Score);
 
-/// <summary>One heatmap in the <c>maps</c> table: row-major values on the patch grid as a JSON array; <see cref="TokenIndex"/> −1 is the sequence map.</summary>
+/// <summary>One heatmap in the <c>maps</c> table: row-major values on the patch grid (a list&lt;float&gt; column); <see cref="TokenIndex"/> −1 is the sequence map.</summary>
 public sealed record MapRecord(
-    string RunId, string Model, string Dataset, string SampleId, string Explainer, int TokenIndex, string Token, int GridHeight, int GridWidth, string Values);
+    string RunId, string Model, string Dataset, string SampleId, string Explainer, int TokenIndex, string Token, int GridHeight, int GridWidth, float[] Values);
 
 /// <summary>One failure of a (model, dataset, sample, explainer) unit at a stage (load, generate, explain, metric), as written to errors.jsonl.</summary>
 public sealed record ErrorRecord(string Model, string Dataset, string SampleId, string? Explainer, string Stage, string Message, int Shard, int Chunk);

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LvlmEval.Parquet.Records;
+using LvlmEval.Results;
 
 namespace LvlmEval.Harness.Results;
 

@@ -1,4 +1,4 @@
-using LvlmEval.Parquet.Records;
+using LvlmEval.Results;
 
 namespace LvlmEval.Harness.Results;
 

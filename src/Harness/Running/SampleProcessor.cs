@@ -131,10 +131,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
     }
 
     private MapRecord Map(string model, string dataset, string sampleId, string explainer, int tokenIndex, string token, PatchMap map) =>
-        new(runId, model, dataset, sampleId, explainer, tokenIndex, token, map.GridHeight, map.GridWidth, JsonSerializer.Serialize(map.Values, FloatJson));
-
-    // NaN or infinite map values are written as "NaN"/"Infinity" strings rather than failing the sample.
-    private static readonly JsonSerializerOptions FloatJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        new(runId, model, dataset, sampleId, explainer, tokenIndex, token, map.GridHeight, map.GridWidth, map.Values.ToArray());
 
     private readonly record struct RgbImageAndInput(LvlmEval.Imaging.RgbImage Image, PreparedInput Prepared);
 }

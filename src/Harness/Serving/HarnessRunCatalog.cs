@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LvlmEval.Explorer.Runs;
 using LvlmEval.Explorer.Serving;
 using LvlmEval.Harness.Reports.Gallery;
@@ -25,7 +24,7 @@ internal sealed class HarnessRunCatalog : IRunCatalog
         var scores = results.Scores.ToLookup(s => RunTable.Key(s.Model, s.Dataset, s.SampleId),
             s => new RunScore(s.Explainer, s.Metric, s.TokenIndex, s.Value));
         var maps = results.Maps.ToLookup(m => RunTable.Key(m.Model, m.Dataset, m.SampleId),
-            m => new RunMap(m.Explainer, m.TokenIndex, m.Token, m.GridHeight, m.GridWidth, JsonSerializer.Deserialize<float[]>(m.Values) ?? []));
+            m => new RunMap(m.Explainer, m.TokenIndex, m.Token, m.GridHeight, m.GridWidth, m.Values));
         return new RunTable(samples, scores, maps);
     }
 

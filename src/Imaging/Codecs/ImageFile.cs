@@ -6,10 +6,15 @@ public static class ImageFile
     /// <summary>Decodes a JPEG or PNG file to RGB; every failure is an <see cref="ImageDecodeException"/> naming <paramref name="path"/>.</summary>
     public static RgbImage ReadRgb(string path)
     {
-        var data = ReadBytes(path);
-        if (JpegCodec.HasSignature(data)) return JpegCodec.Decode(data, path);
-        if (PngCodec.HasSignature(data)) return PngCodec.Decode(data, path);
-        throw new ImageDecodeException(path, data.Length == 0 ? "the file is empty" : "not a JPEG or PNG file (unrecognised signature)");
+        return DecodeRgb(ReadBytes(path), path);
+    }
+
+    /// <summary>Decodes JPEG or PNG bytes held in memory (e.g. an image cell of a Parquet table); <paramref name="source"/> names them in errors.</summary>
+    public static RgbImage DecodeRgb(ReadOnlySpan<byte> data, string source)
+    {
+        if (JpegCodec.HasSignature(data)) return JpegCodec.Decode(data, source);
+        if (PngCodec.HasSignature(data)) return PngCodec.Decode(data, source);
+        throw new ImageDecodeException(source, data.Length == 0 ? "the image is empty" : "not a JPEG or PNG image (unrecognised signature)");
     }
 
     /// <summary>Decodes a palette (or 8-bit grayscale) PNG to class indices.</summary>

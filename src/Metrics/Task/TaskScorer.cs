@@ -11,6 +11,7 @@ public static class TaskScorer
         ["imagenet"] = _ => new SynonymAccuracy(),
         ["shapes"] = _ => new ExactMatch(),
         ["voc"] = _ => new ExactMatch(),
+        ["pope"] = _ => new PopeAccuracy(),
     };
 
     /// <summary>ChartQA's dataset setting <c>relaxed_trim_period</c> (true | false, default false: the reference rule).</summary>

@@ -12,7 +12,8 @@ namespace LvlmEval.Tests.Datasets;
 /// </summary>
 public static class DatasetFixtures
 {
-    private static void Image(string path, int width = 16, int height = 12, byte shade = 90)
+
+    internal static void Image(string path, int width = 16, int height = 12, byte shade = 90)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var img = new RgbImage(width, height);

@@ -187,6 +187,6 @@ public sealed class LoaderTests
     public void UnknownFormatListsTheValidOnes()
     {
         var ex = Assert.Throws<ArgumentException>(() => DatasetRegistry.Create("coco"));
-        Assert.That(ex!.Message, Does.Contain("chartqa, imagenet, mmvp, shapes, voc, vqav2"));
+        Assert.That(ex!.Message, Does.Contain("chartqa, imagenet, mmvp, pope, shapes, voc, vqav2"));
     }
 }

@@ -70,9 +70,5 @@ public sealed class DeterminismAndCompareTests
 
     private static List<(string Name, long Rows)> PartFiles(string run, string table) =>
         Directory.GetFiles(Path.Combine(run, table), "*.parquet").Order(StringComparer.Ordinal)
-            .Select(f =>
-            {
-                using var reader = LvlmEval.Parquet.ParquetFileReader.Open(f);
-                return (Path.GetFileName(f), (long)reader.RowCount);
-            }).ToList();
+            .Select(f => (Path.GetFileName(f), LvlmEval.Results.ParquetRecords.CountRows(f))).ToList();
 }

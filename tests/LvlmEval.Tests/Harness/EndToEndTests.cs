@@ -15,7 +15,7 @@ public sealed class EndToEndTests
         ("scores", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "sample_id:VARCHAR", "explainer:VARCHAR", "metric:VARCHAR", "token_index:INTEGER", "value:DOUBLE"]),
         ("curves", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "sample_id:VARCHAR", "explainer:VARCHAR", "metric:VARCHAR", "step:INTEGER", "fraction:DOUBLE", "score:DOUBLE"]),
         ("maps", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "sample_id:VARCHAR", "explainer:VARCHAR", "token_index:INTEGER", "token:VARCHAR",
-            "grid_height:INTEGER", "grid_width:INTEGER", "values:VARCHAR"]),
+            "grid_height:INTEGER", "grid_width:INTEGER", "values:FLOAT[]"]),
     ];
 
     [Test]
@@ -33,17 +33,15 @@ public sealed class EndToEndTests
             "SELECT model, sample_id, answer_token_ids, task_score, image_reliance, \"references\", answer, run_id FROM samples ORDER BY model, sample_id",
             "SELECT count(*), count(DISTINCT (model, dataset, sample_id)) FROM samples",
             "SELECT count(*), count(DISTINCT (model, dataset, sample_id, explainer, token_index)) FROM maps",
-            "SELECT model, sample_id, explainer, count(*), min(token_index), max(token_index), max(grid_height * grid_width - json_array_length(\"values\")) FROM maps GROUP BY ALL ORDER BY ALL",
+            "SELECT model, sample_id, explainer, count(*), min(token_index), max(token_index), max(grid_height * grid_width - len(\"values\")) FROM maps GROUP BY ALL ORDER BY ALL",
             "SELECT model, sample_id, explainer, metric, token_index, count(*) FROM scores GROUP BY ALL ORDER BY ALL",
             "SELECT model, sample_id, explainer, metric, count(*), count(DISTINCT step), min(fraction), max(fraction) FROM curves GROUP BY ALL ORDER BY ALL",
         ]).ToArray();
-        var answers = JsonNode.Parse(NodeOracle.Run("harness_duckdb.mjs", [runDir, .. queries]))!.AsArray();
+        using var duck = DuckDb.RunViews(runDir);
+        var answers = queries.Select(duck.Query).ToArray();
 
         for (int t = 0; t < Documented.Length; t++)
-        {
-            var columns = answers[t]!["columns"]!.AsArray().Select(c => $"{c!["name"]}:{c["type"]}").ToArray();
-            Assert.That(columns, Is.EqualTo(Documented[t].Columns), $"{Documented[t].Table} columns");
-        }
+            Assert.That(duck.Columns(queries[t]), Is.EqualTo(Documented[t].Columns), $"{Documented[t].Table} columns");
         var rows = Rows(answers[4]);
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "manifest.json")))!;
         var errors = File.Exists(Path.Combine(runDir, "errors.jsonl")) ? File.ReadAllLines(Path.Combine(runDir, "errors.jsonl")) : [];
@@ -122,12 +120,5 @@ public sealed class EndToEndTests
         Assert.That((int)manifest["config"]!["seed"]!, Is.EqualTo(7));
     }
 
-    private static List<object?[]> Rows(JsonNode? answer) =>
-        answer!["rows"]!.AsArray().Select(r => r!.AsArray().Select(v => v switch
-        {
-            null => null,
-            JsonValue value when value.TryGetValue<string>(out var s) => (object?)s,
-            JsonValue value when value.TryGetValue<double>(out var d) => d,
-            var other => other.ToJsonString(),
-        }).ToArray()).ToList();
+    private static List<object?[]> Rows(DuckDb.Result answer) => answer.Rows;
 }

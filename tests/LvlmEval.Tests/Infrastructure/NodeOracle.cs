@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace LvlmEval.Tests.Infrastructure;
 
-/// <summary>Runs Node oracle scripts (DuckDB, HF tokenizers) against the packages installed in tests/oracles.</summary>
+/// <summary>Runs Node oracle scripts (HF tokenizers) against the packages installed in tests/oracles.</summary>
 public static class NodeOracle
 {
     /// <summary>The repository's tests/oracles folder (holds package.json and node_modules).</summary>

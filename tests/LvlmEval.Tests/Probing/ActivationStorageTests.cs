@@ -37,18 +37,17 @@ public sealed class ActivationStorageTests
         Assert.That(table.Parts(), Has.Count.EqualTo((samples + 3) / 4), "one part per chunk of 4 samples");
 
         var ours = table.ReadAll().OrderBy(r => r.SampleId, StringComparer.Ordinal).ThenBy(r => r.Layer, StringComparer.Ordinal).ThenBy(r => r.Pooling, StringComparer.Ordinal).ToList();
-        using var duck = JsonDocument.Parse(NodeOracle.Run("probing_duckdb.mjs", Path.Combine(table.Folder, "*.parquet")));
-        var duckRows = duck.RootElement.EnumerateArray().ToList();
+        using var duck = new DuckDb();
+        var duckRows = duck.Query($"SELECT sample_id, layer, pooling, dim, colour, vector FROM read_parquet('{Path.Combine(table.Folder, "*.parquet").Replace("'", "''")}') ORDER BY sample_id, layer, pooling").Rows;
         Assert.That(duckRows, Has.Count.EqualTo(ours.Count));
         for (int i = 0; i < ours.Count; i++)
         {
             var d = duckRows[i];
-            Assert.That(d.GetProperty("sample_id").GetString(), Is.EqualTo(ours[i].SampleId));
-            Assert.That(d.GetProperty("layer").GetString(), Is.EqualTo(ours[i].Layer));
-            Assert.That(d.GetProperty("dim").GetInt32(), Is.EqualTo(128));
-            var colour = d.GetProperty("colour");
-            Assert.That(colour.ValueKind == JsonValueKind.Null ? null : colour.GetString(), Is.EqualTo(ours[i].Colour));
-            Assert.That(d.GetProperty("vector").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray(), Is.EqualTo(ours[i].Vector));
+            Assert.That(d[0], Is.EqualTo(ours[i].SampleId));
+            Assert.That(d[1], Is.EqualTo(ours[i].Layer));
+            Assert.That(d[3], Is.EqualTo(128L));
+            Assert.That(d[4], Is.EqualTo(ours[i].Colour));
+            Assert.That(((object?[])d[5]!).Select(v => (float)(double)v!).ToArray(), Is.EqualTo(ours[i].Vector));
         }
         // Labels come from the scene: every question with an evidence object names its colour, shape and quadrant.
         Assert.That(ours.Where(r => r.QuestionType is "color" or "shape").All(r => r.Colour is not null && r.Shape is not null && r.Position is not null));

@@ -54,8 +54,10 @@ public sealed class ReportBrowserTests
         Assert.That(png.Height, Is.EqualTo(view.GetProperty("screenshot").GetProperty("height").GetInt32()));
 
         // Leaderboard: the same cells as DuckDB's GROUP BY over every part file, same means and counts.
-        using var duck = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "leaderboard", runDir));
-        var expected = duck.RootElement.EnumerateArray().ToDictionary(Key, r => (Mean: r.GetProperty("mean").GetDouble(), N: r.GetProperty("n").GetInt32()));
+        using var duck = DuckDb.RunViews(runDir);
+        var expected = duck.Query("SELECT model, dataset, explainer, metric, avg(value), count(*) FROM scores WHERE explainer <> '' AND token_index = -1 " +
+            "AND NOT (metric LIKE '%\\_chance' ESCAPE '\\' OR metric LIKE '%\\_ceiling' ESCAPE '\\') GROUP BY ALL").Rows
+            .ToDictionary(r => $"{r[0]}|{r[1]}|{r[2]}|{r[3]}", r => (Mean: (double)r[4]!, N: (int)(long)r[5]!));
         var shown = view.GetProperty("rows").EnumerateArray().ToList();
         Assert.That(shown.Select(Key), Is.EquivalentTo(expected.Keys));
         foreach (var row in shown)
@@ -75,10 +77,15 @@ public sealed class ReportBrowserTests
             Assert.That(expected[Key(best[0])].Mean, Is.EqualTo(target), column.Key.ToString());
         }
 
-        // Chance and ceiling under each localisation score's name: DuckDB's mean of the per-sample rows.
-        using var bounds = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "bounds", runDir));
+        // Chance and ceiling under each localisation score's name: DuckDB's mean of the per-sample rows (one value per sample, the same for every explainer).
+        var expectedBounds = duck.Query("""
+            SELECT model, dataset, regexp_replace(metric, '_(chance|ceiling)$', '') AS metric,
+                   avg(value) FILTER (WHERE metric LIKE '%\_chance' ESCAPE '\'), avg(value) FILTER (WHERE metric LIKE '%\_ceiling' ESCAPE '\')
+            FROM (SELECT DISTINCT model, dataset, sample_id, metric, value FROM scores
+                  WHERE explainer <> '' AND token_index = -1 AND (metric LIKE '%\_chance' ESCAPE '\' OR metric LIKE '%\_ceiling' ESCAPE '\'))
+            GROUP BY ALL
+            """).Rows.ToDictionary(r => $"{r[0]}|{r[1]}|{r[2]}", r => (Chance: (double)r[3]!, Ceiling: (double)r[4]!));
         string BoundKey(JsonElement r) => $"{r.GetProperty("model").GetString()}|{r.GetProperty("dataset").GetString()}|{r.GetProperty("metric").GetString()}";
-        var expectedBounds = bounds.RootElement.EnumerateArray().ToDictionary(BoundKey, r => (Chance: r.GetProperty("chance").GetDouble(), Ceiling: r.GetProperty("ceiling").GetDouble()));
         var shownBounds = view.GetProperty("bounds").EnumerateArray().ToList();
         Assert.That(shownBounds.Select(BoundKey), Is.EquivalentTo(expectedBounds.Keys));
         foreach (var b in shownBounds)
@@ -87,8 +94,8 @@ public sealed class ReportBrowserTests
             Assert.That(b.GetProperty("ceiling").GetDouble(), Is.EqualTo(expectedBounds[BoundKey(b)].Ceiling).Within(1e-12), BoundKey(b));
         }
 
-        using var accuracy = JsonDocument.Parse(NodeOracle.Run("report_duckdb.mjs", "accuracy", runDir));
-        var expectedAccuracy = accuracy.RootElement.EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
+        var expectedAccuracy = duck.Query("SELECT model, dataset, avg(task_score) FROM samples GROUP BY ALL").Rows
+            .ToDictionary(r => ((string?)r[0], (string?)r[1]), r => (double)r[2]!);
         var shownAccuracy = view.GetProperty("accuracy").EnumerateArray().ToDictionary(r => (r.GetProperty("model").GetString(), r.GetProperty("dataset").GetString()), r => r.GetProperty("mean").GetDouble());
         Assert.That(shownAccuracy.Keys, Is.EquivalentTo(expectedAccuracy.Keys));
         foreach (var (key, mean) in expectedAccuracy) Assert.That(shownAccuracy[key], Is.EqualTo(mean).Within(1e-12), key.ToString());

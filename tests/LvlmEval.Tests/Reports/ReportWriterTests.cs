@@ -80,7 +80,7 @@ public sealed class ReportWriterTests
         Assert.That(noId!.Message, Does.Contain("run_id"));
 
         RunFixture.Write(dir.Path, samplesPerModel: 2, shards: 1);
-        var broken = new MapRecord("r", "m", "shapes", "s1", "gradcam", -1, "", 2, 3, "[0.1, 0.2]");
+        var broken = new MapRecord("r", "m", "shapes", "s1", "gradcam", -1, "", 2, 3, [0.1f, 0.2f]);
         var e = Assert.Throws<InvalidDataException>(() => LvlmEval.Harness.Reports.Gallery.MapImages.Values(broken));
         Assert.That(e!.Message, Does.Contain("gradcam").And.Contain("2×3"));
     }

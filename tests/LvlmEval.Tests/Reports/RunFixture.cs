@@ -4,8 +4,7 @@ using System.Text.Json;
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;
 using LvlmEval.Harness.Reports.Runs;
-using LvlmEval.Parquet;
-using LvlmEval.Parquet.Records;
+using LvlmEval.Results;
 
 namespace LvlmEval.Tests.Reports;
 
@@ -97,8 +96,7 @@ internal static class RunFixture
                 }
                 values[gy * Grid + gx] = quality * inside + (1 - quality) * rng.NextDouble();
             }
-        string json = "[" + string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";
-        return new MapRecord(runId, model, "shapes", sampleId, explainer, token, text, Grid, Grid, json);
+        return new MapRecord(runId, model, "shapes", sampleId, explainer, token, text, Grid, Grid, values.Select(v => (float)v).ToArray());
     }
 
     /// <summary>Splits rows into <paramref name="shards"/> part files named as the layout says.</summary>
@@ -108,7 +106,7 @@ internal static class RunFixture
         for (int shard = 0; shard < shards; shard++)
         {
             var part = rows.Where((_, i) => i % shards == shard).ToList();
-            ParquetRecords.Write(Path.Combine(dir, table, $"part-{shard:D3}-of-{shards:D3}-00000.parquet"), part, new ParquetWriteOptions { RowGroupRows = 97 });
+            ParquetRecords.Write(Path.Combine(dir, table, $"part-{shard:D3}-of-{shards:D3}-00000.parquet"), part, rowGroupRows: 97);
         }
     }
 

@@ -1,5 +1,4 @@
 using LvlmEval.Harness.Results;
-using System.Text.Json;
 using LvlmEval.Datasets;
 using LvlmEval.Harness.Reports.Runs;
 using LvlmEval.Imaging;
@@ -57,18 +56,10 @@ internal sealed class MapImages
         return DataUri(HeatmapRenderer.Overlay(_image, grid, map.GridHeight, map.GridWidth, Style, _mask));
     }
 
-    /// <summary>The map's values; a malformed array or a size other than height × width is an error naming the row.</summary>
+    /// <summary>The map's values; a size other than height × width is an error naming the row.</summary>
     public static float[] Values(MapRecord map)
     {
-        float[]? values;
-        try
-        {
-            values = JsonSerializer.Deserialize<float[]>(map.Values);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"maps row ({map.Model}, {map.Dataset}, {map.SampleId}, {map.Explainer}, token {map.TokenIndex}): values is not a JSON array of numbers ({e.Message}).", e);
-        }
+        var values = map.Values;
         if (values is null || values.Length != map.GridHeight * map.GridWidth || map.GridHeight <= 0 || map.GridWidth <= 0)
             throw new InvalidDataException($"maps row ({map.Model}, {map.Dataset}, {map.SampleId}, {map.Explainer}, token {map.TokenIndex}): " +
                 $"values holds {values?.Length ?? 0} numbers but the grid is {map.GridHeight}×{map.GridWidth}.");

@@ -1,6 +1,6 @@
 using LvlmEval.Harness.Results;
 using System.Text.Json;
-using LvlmEval.Parquet.Records;
+using LvlmEval.Results;
 
 namespace LvlmEval.Harness.Reports.Runs;
 
