@@ -35,6 +35,4 @@ public sealed record MetricContext
     /// <summary>Another image of the same dataset (chosen by the runner with <see cref="Seed"/>) for behavioural reliance; null skips that condition.</summary>
     public RgbImage? OtherImage { get; init; }
 
-    /// <summary>A paraphrase of <see cref="Sample"/>'s question for behavioural reliance; null uses the metric's paraphrase template.</summary>
-    public string? ParaphrasedQuestion { get; init; }
 }

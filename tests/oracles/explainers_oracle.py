@@ -6,7 +6,7 @@ LLaVA reference forward of llava_oracle.py. Every quantity comes from torch auto
       SPEC: {"prompt_ids": [...], "answer_ids": [...], "pixels": file of float32 [1,3,H,W], "pixels_shape": [...],
              "image_start": i, "image_count": n, "patch_start": p, "grid": [gh, gw],
              "dexar_last_layers": K, "ig_steps": n, "ig_baseline": "black" | "mean"}
-      Writes float64 files: relevancy_{t} (patch map), relevancy_pos_{t}, dexar_{t}, dexar_seq, gradcam_{t},
+      Writes float64 files: relevancy_{t} (patch map), relevancy_pos_{t} (row of R − I), dexar_{t}, dexar_seq, gradcam_{t},
       gradcam_seq, ig_{t} (patch map, |Σ_c| pooled by sum), ig_pixels_{t}, hc_importance_{t} [L,H], hc_{t}, hc_pos_{t}.
 """
 import json
@@ -58,7 +58,10 @@ def relevancy(m, s, ids, pixels, out):
             cam = (g[0] * a[0]).clamp(min=0).mean(dim=0)
             R = R + cam @ R
         write(out, f"relevancy_{t}", R[p, s["patch_start"]: s["patch_start"] + s["patches"]])
-        write(out, f"relevancy_pos_{t}", R[p, : p + 1])
+        # Position relevance is R − I (Chefer et al.'s R starts as I; the identity term is no relevance of any input).
+        pos = R[p, : p + 1].clone()
+        pos[p] -= 1
+        write(out, f"relevancy_pos_{t}", pos)
 
 
 def topk_norm(x, k):

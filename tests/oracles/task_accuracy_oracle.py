@@ -3,7 +3,7 @@
 VQA: GT-Vision-Lab/VQA PythonEvaluationTools/vqaEvaluation/vqaEval.py (VQAEval.evaluate, processPunctuation,
 processDigitArticle). ChartQA: relaxed_correctness (pix2struct / ChartQA), with white space and one trailing period
 trimmed. Usage: task_accuracy_oracle.py cases.json → one score per line, in order. Each case is
-{"kind": "vqa" | "chartqa", "prediction": str, "answers": [str]}.
+{"kind": "vqa" | "chartqa" | "chartqa-trim", "prediction": str, "answers": [str]}.
 """
 import json
 import re
@@ -84,7 +84,9 @@ def vqa_accuracy(prediction, answers):
     return float(sum(accs)) / len(accs)
 
 
-def relaxed(prediction, target):
+def relaxed(prediction, target, trim=False):
+    """pix2struct's relaxed_correctness (Methani et al. 2020 as used for ChartQA), transcribed; with trim, this project's
+    optional extension first strips white space and one trailing period from both strings."""
     def clean(t):
         t = t.strip()
         return t[:-1].rstrip() if t.endswith(".") else t
@@ -95,7 +97,8 @@ def relaxed(prediction, target):
         except ValueError:
             return None
 
-    prediction, target = clean(prediction), clean(target)
+    if trim:
+        prediction, target = clean(prediction), clean(target)
     p, t = to_float(prediction), to_float(target)
     if p is not None and t:
         return abs(p - t) / abs(t) <= 0.05
@@ -108,7 +111,8 @@ def main():
         if case["kind"] == "vqa":
             print(repr(vqa_accuracy(case["prediction"], case["answers"])))
         else:
-            print(repr(1.0 if any(relaxed(case["prediction"], a) for a in case["answers"]) else 0.0))
+            trim = case["kind"] == "chartqa-trim"
+            print(repr(1.0 if any(relaxed(case["prediction"], a, trim) for a in case["answers"]) else 0.0))
 
 
 main()

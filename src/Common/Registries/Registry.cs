@@ -70,13 +70,16 @@ public sealed class Registry<T> where T : class
     /// <summary>The descriptor of <paramref name="name"/>; unknown names fail listing the valid ones.</summary>
     public Descriptor Describe(string name, string? location = null) => Entry(name, location).Descriptor;
 
-    /// <summary>Builds <paramref name="name"/> from its parameters; unknown names and unknown parameters fail listing the valid ones.</summary>
-    public T Create(string name, ParameterSet? parameters = null)
+    /// <summary>
+    /// Builds <paramref name="name"/> from its parameters; unknown names fail listing the valid ones, and so do unknown
+    /// parameters unless <paramref name="rejectUnknown"/> is false (settings shared with another reader, e.g. a dataset's).
+    /// </summary>
+    public T Create(string name, ParameterSet? parameters = null, bool rejectUnknown = true)
     {
         var entry = Entry(name, parameters?.Location);
         var set = parameters ?? new ParameterSet($"{Kind} '{name}'");
         var component = entry.Create(set);
-        set.RejectUnknown();
+        if (rejectUnknown) set.RejectUnknown();
         return component;
     }
 

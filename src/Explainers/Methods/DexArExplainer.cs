@@ -13,6 +13,9 @@ namespace LvlmEval.Explainers.Methods;
 /// head filtering). Per-token map: Σ_{l,h} w·ĝ_img with ĝ the gradients min–max normalised over all tokens, layers and
 /// heads, then min–max per token. Sequence map: Σ_t δ_t·Σ_{l,h} w·ĝ_img with δ_t = ReLU(max S_img − max S_txt)
 /// (sequence-level filtering), min–max normalised. Either filter can be switched off (weights of one) for ablations.
+/// Known difference from the reference wrapper: it reads Hugging Face's hidden states, whose last entry is already the
+/// final-normed state, and normalises again, so its last layer scores lm_head(norm(norm(h_L))); here every layer,
+/// the last included, scores lm_head(norm(h_l)) — the logit lens as defined, and the model's own logit at the last layer.
 /// </summary>
 public sealed class DexArExplainer : IExplainer
 {

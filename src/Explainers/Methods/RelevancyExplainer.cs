@@ -13,6 +13,8 @@ namespace LvlmEval.Explainers.Methods;
 /// Ā = mean_h((∇_A y ⊙ A)⁺) and R ← R + Ā·R from R = I; the map is R[t, image tokens]. With <c>vision</c>, the tower's own
 /// relevance R_v (same rule over its layers) is normalised as in the paper's Eq. 8–9 (R̂ = R_v − I, rows scaled to sum
 /// to one, + I) and the image-token relevance is spread through it onto the patches. One backward per answer token.
+/// The token's position relevance is its row of R − I: R starts as I, and that identity term (1 on the token's own
+/// position, a text position) is no evidence of anything, so text-vs-image shares and text rankings leave it out.
 /// </summary>
 public sealed class RelevancyExplainer : IExplainer
 {
@@ -52,7 +54,9 @@ public sealed class RelevancyExplainer : IExplainer
                 row = AttentionFlow.Step(row, block, size, addIdentity: true);
             }
             var values = _vision ? ThroughVision(context, trace, row) : context.PatchValues(row);
-            tokens.Add(new TokenExplanation(i, context.AnswerIds[i], context.Map(values), row));
+            var withoutIdentity = (float[])row.Clone();
+            withoutIdentity[position] -= 1; // R − I
+            tokens.Add(new TokenExplanation(i, context.AnswerIds[i], context.Map(values), withoutIdentity));
         }
         return context.Finish(Name, tokens, MapMath.MeanMap(tokens));
     }

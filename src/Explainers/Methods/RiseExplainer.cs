@@ -6,7 +6,7 @@ namespace LvlmEval.Explainers.Methods;
 
 /// <summary>
 /// RISE (Petsiuk, Das &amp; Saenko 2018): N random masks (a <c>cells</c> × <c>cells</c> grid kept with probability p,
-/// bilinearly upsampled to cells + 1 cells of ⌈size/cells⌉ pixels and cropped at a random shift), the image blended with a
+/// bilinearly resized to (cells + 1)·⌈size/cells⌉ pixels as in the paper's code and cropped at a random shift; <see cref="Upsample"/>), the image blended with a
 /// constant fill outside the mask; saliency = Σ_k f(I ⊙ M_k)·M_k / (N·p) with f = p(answer token) (for the sequence map,
 /// p of the whole answer), averaged over each patch. Seeded by the request; masked images run in batches.
 /// </summary>
@@ -40,31 +40,57 @@ public sealed class RiseExplainer : IExplainer
     /// <summary>The mask batch size used (for comparing batched and one-by-one runs).</summary>
     public int BatchSize => _batchSize;
 
-    /// <summary>Mask k of a seeded sequence, [size × size] in [0, 1].</summary>
+    /// <summary>Mask k of a seeded sequence, [size × size] in [0, 1]: a cells × cells grid kept with probability <paramref name="keep"/>, laid out by <see cref="Upsample"/>.</summary>
     internal static float[] Mask(Random rng, int size, int cells, double keep)
     {
         var grid = new float[cells * cells];
         for (int i = 0; i < grid.Length; i++) grid[i] = rng.NextDouble() < keep ? 1f : 0f;
-        int cell = (size + cells - 1) / cells;
+        int cell = CellSize(size, cells);
         int shiftY = rng.Next(cell), shiftX = rng.Next(cell);
+        return Upsample(grid, cells, size, shiftY, shiftX);
+    }
+
+    /// <summary>Petsiuk's cell size c = ⌈size / cells⌉.</summary>
+    internal static int CellSize(int size, int cells) => (size + cells - 1) / cells;
+
+    /// <summary>
+    /// The mask layout of Petsiuk et al.'s reference (generate_masks): the cells × cells grid is resized to (cells + 1)·c
+    /// pixels per side (c = ⌈size/cells⌉) with scikit-image's order-1 resize (half-pixel centres, input coordinate
+    /// (o + ½)·cells / ((cells + 1)·c) − ½, mode 'reflect' = mirrored about the edge cells' centres) and cropped to
+    /// size × size at (<paramref name="shiftY"/>, <paramref name="shiftX"/>), each in [0, c). Every cell, the edge
+    /// ones included, spans (cells + 1)·c / cells pixels, so the crop's shift moves the grid without widening edge cells.
+    /// </summary>
+    internal static float[] Upsample(float[] grid, int cells, int size, int shiftY, int shiftX)
+    {
+        int up = (cells + 1) * CellSize(size, cells);
+        double scale = (double)cells / up;
         var mask = new float[size * size];
+        var x0 = new int[size];
+        var x1 = new int[size];
+        var fx = new float[size];
+        for (int x = 0; x < size; x++) (x0[x], x1[x], fx[x]) = Tap((x + shiftX + 0.5) * scale - 0.5, cells);
         for (int y = 0; y < size; y++)
         {
-            // Bilinear upsampling by a factor of `cell` (half-pixel centres), read at the shifted position.
-            float sy = Math.Clamp((y + shiftY + 0.5f) / cell - 0.5f, 0, cells - 1);
-            int y0 = (int)sy, y1 = Math.Min(y0 + 1, cells - 1);
-            float fy = sy - y0;
+            var (y0, y1, fy) = Tap((y + shiftY + 0.5) * scale - 0.5, cells);
             for (int x = 0; x < size; x++)
             {
-                float sx = Math.Clamp((x + shiftX + 0.5f) / cell - 0.5f, 0, cells - 1);
-                int x0 = (int)sx, x1 = Math.Min(x0 + 1, cells - 1);
-                float fx = sx - x0;
-                float top = grid[y0 * cells + x0] * (1 - fx) + grid[y0 * cells + x1] * fx;
-                float bottom = grid[y1 * cells + x0] * (1 - fx) + grid[y1 * cells + x1] * fx;
+                float top = grid[y0 * cells + x0[x]] * (1 - fx[x]) + grid[y0 * cells + x1[x]] * fx[x];
+                float bottom = grid[y1 * cells + x0[x]] * (1 - fx[x]) + grid[y1 * cells + x1[x]] * fx[x];
                 mask[y * size + x] = top * (1 - fy) + bottom * fy;
             }
         }
         return mask;
+    }
+
+    /// <summary>The two grid cells and the weight of the second for input coordinate <paramref name="c"/>, mirrored at the edges (SciPy's 'mirror').</summary>
+    private static (int Low, int High, float Weight) Tap(double c, int cells)
+    {
+        if (cells == 1) return (0, 0, 0);
+        int period = 2 * (cells - 1);
+        c = Math.Abs(c) % period;
+        if (c > cells - 1) c = period - c;
+        int low = Math.Min((int)c, cells - 2);
+        return (low, low + 1, (float)(c - low));
     }
 
     /// <inheritdoc/>

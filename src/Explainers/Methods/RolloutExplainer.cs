@@ -8,7 +8,9 @@ namespace LvlmEval.Explainers.Methods;
 /// <summary>
 /// Attention rollout (Abnar &amp; Zuidema 2020): per layer Â = α·I + (1 − α)·fuse_h(A) with rows renormalised, R = Â_L ⋯ Â_1;
 /// the map is the explained query's row of R over the image tokens, optionally carried on through the vision tower's
-/// own rollout onto its patches.
+/// own rollout onto its patches. The token's position relevance is rollout without the residual (α = 0: the product of
+/// the fused, row-normalised attention alone), so the α·I mass that stays on the token's own (text) position does not
+/// count as text relevance in text-vs-image shares and text rankings.
 /// </summary>
 public sealed class RolloutExplainer : IExplainer
 {
@@ -47,27 +49,30 @@ public sealed class RolloutExplainer : IExplainer
         {
             int position = context.PredictingPosition(i), size = position + 1;
             var row = AttentionFlow.OneHot(size, position);
+            var attentionOnly = AttentionFlow.OneHot(size, position);
             var block = new float[heads * size * size];
             for (int l = trace.LanguageAttentions.Count - 1; l >= 0; l--)
             {
                 var map = trace.LanguageAttentions[l].Detach().Data;
                 for (int h = 0; h < heads; h++) AttentionFlow.CopyBlock(map, sequence, h, size, block.AsSpan(h * size * size, size * size));
-                row = AttentionFlow.Step(row, Mix(AttentionFlow.FuseHeads(block, heads, size, _fusion), size), size, addIdentity: false);
+                var fused = AttentionFlow.FuseHeads(block, heads, size, _fusion);
+                attentionOnly = AttentionFlow.Step(attentionOnly, Mix((float[])fused.Clone(), size, 0), size, addIdentity: false);
+                row = AttentionFlow.Step(row, Mix(fused, size, _residual), size, addIdentity: false);
             }
             var values = visionRollout is null ? context.PatchValues(row) : ThroughVision(context, row, visionRollout);
-            tokens.Add(new TokenExplanation(i, context.AnswerIds[i], context.Map(values), row));
+            tokens.Add(new TokenExplanation(i, context.AnswerIds[i], context.Map(values), attentionOnly));
         }
         return context.Finish(Name, tokens, MapMath.MeanMap(tokens));
     }
 
     // α·I + (1 − α)·A, rows renormalised (fused max/min rows no longer sum to one).
-    private float[] Mix(float[] fused, int size)
+    private static float[] Mix(float[] fused, int size, float residual)
     {
         for (int q = 0; q < size; q++)
         {
             var r = fused.AsSpan(q * size, size);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(r, 1 - _residual, r);
-            r[q] += _residual;
+            System.Numerics.Tensors.TensorPrimitives.Multiply(r, 1 - residual, r);
+            r[q] += residual;
             float sum = System.Numerics.Tensors.TensorPrimitives.Sum(r);
             if (sum > 0) System.Numerics.Tensors.TensorPrimitives.Multiply(r, 1 / sum, r);
         }
@@ -82,7 +87,7 @@ public sealed class RolloutExplainer : IExplainer
         for (int q = 0; q < t; q++) product[q * t + q] = 1;
         foreach (var attention in trace.VisionAttentions)
         {
-            var mixed = Mix(AttentionFlow.FuseHeads(attention.Detach().Data, heads, t, _fusion), t);
+            var mixed = Mix(AttentionFlow.FuseHeads(attention.Detach().Data, heads, t, _fusion), t, _residual);
             product = LvlmEval.Tensors.Ops.MatMul(new LvlmEval.Tensors.Tensor(mixed, t, t), new LvlmEval.Tensors.Tensor(product, t, t)).ToArray();
         }
         return product;

@@ -69,7 +69,7 @@ public static class ScoreCommand
                 if (pair is not null) pair.Complete = false;
                 continue;
             }
-            double score = scorer.Score(prediction.Answer, sample.Answers);
+            double score = scorer.Score(prediction.Answer, sample);
             sum += score;
             count++;
             var type = sample.QuestionType ?? "(none)";

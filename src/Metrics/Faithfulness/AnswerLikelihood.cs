@@ -39,12 +39,15 @@ public static class AnswerLikelihood
         return row[index] - max - Math.Log(sum);
     }
 
-    /// <summary>Score of one image from its token log-probabilities: p(y₁), or exp(mean log p) (= 1 / PPL) for normalised perplexity before dividing by the original's.</summary>
+    /// <summary>
+    /// Score of one image from its token log-probabilities: the whole answer's probability p(y | x′) = exp(Σ_t log p(y_t))
+    /// (the map explains the whole answer, so the whole answer is scored; for one token it is p(y₁)), or exp(mean log p)
+    /// (= 1 / PPL) for normalised perplexity before dividing by the original's.
+    /// </summary>
     public static double Raw(ReadOnlySpan<double> tokenLogProbabilities, AnswerScore score)
     {
-        if (score == AnswerScore.Probability) return Math.Exp(tokenLogProbabilities[0]);
-        double mean = 0;
-        foreach (double v in tokenLogProbabilities) mean += v;
-        return Math.Exp(mean / tokenLogProbabilities.Length);
+        double sum = 0;
+        foreach (double v in tokenLogProbabilities) sum += v;
+        return score == AnswerScore.Probability ? Math.Exp(sum) : Math.Exp(sum / tokenLogProbabilities.Length);
     }
 }

@@ -92,26 +92,30 @@ public sealed class DeletionInsertionMetric : IMetric
         var scorer = new LlavaPerturbationScorer(context.Model, prepared, context.AnswerIds, Score, BatchSize);
         // Every explainer of a sample shares its prepared pixels, so the substrate (a blur of the image) is made once per sample.
         var substrate = _substrates.GetValue(prepared.Pixels, _ => Substrate.ImageFor(image, context.Model.ImageProcessor));
-        return Compute(image, substrate, map.Values, map.GridHeight, map.GridWidth, scorer);
+        return Compute(image, substrate, map.Values, map.GridHeight, map.GridWidth, scorer, context.Seed);
     }
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> _substrates = new();
 
-    /// <summary>The rows and curves for one image [3, H, W] and a patch map, with any scorer (hand-built models in tests).</summary>
-    public MetricResult Compute(Tensor image, Tensor substrate, float[] map, int gridHeight, int gridWidth, IPerturbationScorer scorer)
+    /// <summary>
+    /// The rows and curves for one image [3, H, W] and a patch map, with any scorer (hand-built models in tests); ties in
+    /// the map's ranking are broken at random with <paramref name="seed"/> (the sample's seed in a run).
+    /// </summary>
+    public MetricResult Compute(Tensor image, Tensor substrate, float[] map, int gridHeight, int gridWidth, IPerturbationScorer scorer, int seed = 0)
     {
+        var random = new Random(seed);
         int height = image.Dim(1), width = image.Dim(2);
         int[] units;
         int[] order;
         if (Unit == "patch")
         {
             units = PerturbationCurves.PatchUnits(gridHeight, gridWidth, height, width);
-            order = PerturbationCurves.RankDescending(map);
+            order = PerturbationCurves.RankDescending(map, random);
         }
         else
         {
             units = Enumerable.Range(0, height * width).ToArray();
-            order = PerturbationCurves.RankDescending(HeatmapUpsampler.Bilinear(map, gridHeight, gridWidth, height, width));
+            order = PerturbationCurves.RankDescending(HeatmapUpsampler.Bilinear(map, gridHeight, gridWidth, height, width), random);
         }
         var curves = PerturbationCurves.Compute(image, substrate, units, order, Math.Min(Steps, order.Length), scorer, Deletion, Insertion);
         string key = AnswerScores.Key(Score);

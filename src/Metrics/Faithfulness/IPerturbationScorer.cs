@@ -18,10 +18,10 @@ public interface IPerturbationScorer
 /// <summary>What a perturbation curve tracks.</summary>
 public enum AnswerScore
 {
-    /// <summary><c>prob</c>: probability of the first answer token.</summary>
+    /// <summary><c>prob</c>: probability of the whole answer, Π_t p(y_t | x′, prompt, y_&lt;t) (for a one-token answer, RISE's class probability).</summary>
     Probability,
 
-    /// <summary><c>nppl</c>: PPL(original) / PPL(perturbed) of the teacher-forced answer.</summary>
+    /// <summary><c>nppl</c>, this project's normalised perplexity (its own definition): PPL(original) / PPL(perturbed) of the teacher-forced answer, PPL = exp(−mean_t log p(y_t)).</summary>
     NormalizedPerplexity,
 }
 

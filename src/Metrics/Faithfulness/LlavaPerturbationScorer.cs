@@ -5,7 +5,7 @@ namespace LvlmEval.Metrics.Faithfulness;
 
 /// <summary>
 /// Scores perturbed images with the model: each batch goes through one forward with the shared prompt and the fixed
-/// (original greedy) answer teacher-forced. <c>prob</c> is p(y₁ | x′); for <c>nppl</c> it returns 1 / PPL(x′) with
+/// (original greedy) answer teacher-forced. <c>prob</c> is the whole answer's probability p(y | x′) = Π_t p(y_t | x′, prompt, y_&lt;t); for <c>nppl</c> it returns 1 / PPL(x′) with
 /// PPL(x) = exp(−(1/T) Σ_t log p(y_t | x, prompt, y_&lt;t)), which the curve divides by the original image's value to
 /// give PPL(x) / PPL(x′).
 /// </summary>

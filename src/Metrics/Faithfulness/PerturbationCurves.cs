@@ -115,19 +115,27 @@ public sealed record PerturbationCurves(double[] Fractions, double[]? Deletion, 
         return units;
     }
 
-    /// <summary>Unit indices sorted by decreasing relevance; ties keep index order (a constant map perturbs in raster order).</summary>
-    public static int[] RankDescending(ReadOnlySpan<float> relevance)
+    /// <summary>
+    /// Unit indices sorted by decreasing relevance. Ties are broken by a random permutation drawn from
+    /// <paramref name="random"/> (seeded per sample by the metric), so a constant or flat region of a map is perturbed in
+    /// a random order rather than raster order (raster order would favour maps whose ties fall on the image's top rows);
+    /// without <paramref name="random"/> ties keep index order.
+    /// </summary>
+    public static int[] RankDescending(ReadOnlySpan<float> relevance, Random? random = null)
     {
         var keys = new float[relevance.Length];
         var order = new int[relevance.Length];
+        var tieBreak = new int[relevance.Length];
         for (int i = 0; i < keys.Length; i++)
         {
             if (!float.IsFinite(relevance[i])) throw new ArgumentException($"Relevance {i} is {relevance[i]}; maps must be finite.", nameof(relevance));
             keys[i] = -relevance[i];
             order[i] = i;
+            tieBreak[i] = i;
         }
-        // A stable sort: Array.Sort is introspective, so sort (key, index) pairs.
-        Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
+        random?.Shuffle(tieBreak);
+        // A total order: Array.Sort is introspective (not stable), so ties compare by their tie-break rank.
+        Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : tieBreak[a].CompareTo(tieBreak[b]));
         return order;
     }
 }

@@ -6,8 +6,9 @@ using LvlmEval.Tensors;
 namespace LvlmEval.Metrics.Faithfulness;
 
 /// <summary>
-/// The configured substrate of a perturbation metric: <c>mean</c> (the normalisation mean colour, i.e. the dataset
-/// mean the processor subtracts — 0 in model-input space), <c>blur</c> (Gaussian, <c>blur_kernel</c> 11, <c>blur_sigma</c> 5)
+/// The configured substrate of a perturbation metric: <c>mean</c> (the default: the normalisation mean colour, i.e. the
+/// dataset mean the processor subtracts — 0 in model-input space; Petsiuk et al.'s deletion removes to a constant),
+/// <c>blur</c> (Gaussian, <c>blur_kernel</c> 11, <c>blur_sigma</c> 5)
 /// or <c>black</c> (RGB 0 carried through the processor's normalisation).
 /// </summary>
 public sealed class SubstrateChoice
@@ -15,7 +16,7 @@ public sealed class SubstrateChoice
     /// <summary>Reads <c>substrate</c>, <c>blur_kernel</c> and <c>blur_sigma</c>.</summary>
     public SubstrateChoice(ParameterSet parameters)
     {
-        Kind = parameters.Choice("substrate", "blur", "mean", "blur", "black");
+        Kind = parameters.Choice("substrate", "mean", "mean", "blur", "black");
         Kernel = parameters.Int("blur_kernel", 11, 1, 255);
         if (Kernel % 2 == 0) throw parameters.Error("blur_kernel", Kernel, "an odd number");
         Sigma = parameters.Double("blur_sigma", 5, 1e-3, 1000);

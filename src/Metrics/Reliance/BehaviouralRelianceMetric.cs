@@ -10,7 +10,8 @@ namespace LvlmEval.Metrics.Reliance;
 /// <summary>
 /// Behavioural reliance: how the model's own answer fares when the input changes. For each condition — the image
 /// blanked to the normalisation mean colour (<c>blank</c>), replaced by another image of the dataset
-/// (<c>other_image</c>, supplied by the runner), the question paraphrased (<c>paraphrase</c>) — it reports the change in
+/// (<c>other_image</c>, supplied by the runner), the question behind a fixed prefix (<c>prefix</c>: "Look at the image
+/// and tell me: {question}" — a fixed rewording of the prompt, not a paraphrase) — it reports the change in
 /// the teacher-forced answer log-probability Σ_t log p(y_t | x′, q′, y_&lt;t) − Σ_t log p(y_t | x, q, y_&lt;t)
 /// (row <c>reliance_{condition}_logprob_delta</c>) and whether the first T greedy tokens differ from the answer
 /// (row <c>reliance_{condition}_answer_changed</c>, 0 or 1).
@@ -23,11 +24,11 @@ public sealed class BehaviouralRelianceMetric(ParameterSet parameters) : IMetric
     /// <summary>Whether the other-image condition runs (when the runner supplies an image).</summary>
     public bool OtherImage { get; } = parameters.Bool("other_image", true);
 
-    /// <summary>Whether the paraphrase condition runs.</summary>
-    public bool Paraphrase { get; } = parameters.Bool("paraphrase", true);
+    /// <summary>Whether the prefix condition runs.</summary>
+    public bool Prefix { get; } = parameters.Bool("prefix", true);
 
-    /// <summary>Rewording used when the runner supplies no paraphrase; <c>{question}</c> is replaced by the question.</summary>
-    public string ParaphraseTemplate { get; } = parameters.String("paraphrase_template", "Look at the image and tell me: {question}");
+    /// <summary>The question as the prefix condition asks it; <c>{question}</c> is replaced by the question.</summary>
+    public string PrefixTemplate { get; } = parameters.String("prefix_template", "Look at the image and tell me: {question}");
 
     /// <summary>Registry entry: name, summary, paper, cost, scope and the rows it writes.</summary>
     public static Registration<IMetric> Registration { get; } = new(
@@ -62,14 +63,8 @@ public sealed class BehaviouralRelianceMetric(ParameterSet parameters) : IMetric
             var processor = model.ImageProcessor ?? throw new ArgumentException($"{Name}: the model has no image processor for the replacement image.", nameof(context));
             conditions.Add(("other_image", prepared with { Pixels = Batch(processor.Preprocess(other)) }));
         }
-        if (Paraphrase)
-        {
-            string question = context.ParaphrasedQuestion ?? ParaphraseTemplate.Replace("{question}", context.Sample.Question, StringComparison.Ordinal);
-            string prompt = context.Sample.Prompt.Contains(context.Sample.Question, StringComparison.Ordinal)
-                ? context.Sample.Prompt.Replace(context.Sample.Question, question, StringComparison.Ordinal)
-                : question;
-            conditions.Add(("paraphrase", model.PrepareTokens(prompt, PromptTemplate.Auto, prepared.Pixels)));
-        }
+        if (Prefix)
+            conditions.Add(("prefix", model.PrepareTokens(PrefixedPrompt(context.Sample.Prompt, context.Sample.Question), PromptTemplate.Auto, prepared.Pixels)));
         double baseline = Sum(AnswerLikelihood.TokenLogProbabilities(model, prepared, answer)[0]);
         var rows = new List<MetricRow>();
         foreach (var (name, input) in conditions)
@@ -81,6 +76,13 @@ public sealed class BehaviouralRelianceMetric(ParameterSet parameters) : IMetric
             rows.Add(new MetricRow($"reliance_{name}_answer_changed", -1, changed ? 1 : 0));
         }
         return new MetricResult(rows, []);
+    }
+
+    /// <summary>The sample's prompt with its question put through <see cref="PrefixTemplate"/> (the reworded question alone when the prompt does not contain it).</summary>
+    public string PrefixedPrompt(string prompt, string question)
+    {
+        string reworded = PrefixTemplate.Replace("{question}", question, StringComparison.Ordinal);
+        return prompt.Contains(question, StringComparison.Ordinal) ? prompt.Replace(question, reworded, StringComparison.Ordinal) : reworded;
     }
 
     private static Tensor Batch(Tensor image) => Ops.Reshape(image, [1, .. image.Shape]);

@@ -11,7 +11,13 @@ namespace LvlmEval.Metrics.Sanity;
 /// <param name="Spearman">Rank correlation with the trained model's map.</param>
 /// <param name="SpearmanAbsolute">Rank correlation of the absolute values (Adebayo et al. report both).</param>
 /// <param name="Ssim">Structural similarity with the trained model's map.</param>
-public sealed record RandomisationStep(string Group, double Spearman, double SpearmanAbsolute, double Ssim);
+/// <param name="Failure">Why the step has no similarity (NaN values): a constant or non-finite map carries no ranking, so
+/// it can be neither "unchanged" nor "changed"; null when the step was compared.</param>
+public sealed record RandomisationStep(string Group, double Spearman, double SpearmanAbsolute, double Ssim, string? Failure = null)
+{
+    /// <summary>Whether the maps could be compared.</summary>
+    public bool Compared => Failure is null;
+}
 
 /// <summary>
 /// The cascading model-parameter randomisation test (Adebayo et al. 2018, "Sanity Checks for Saliency Maps"):
@@ -70,11 +76,17 @@ public static partial class ParameterRandomisation
         return steps;
     }
 
-    /// <summary>Spearman (signed and absolute) and SSIM between two maps on the same grid.</summary>
+    /// <summary>
+    /// Spearman (signed and absolute) and SSIM between two maps on the same grid. A degenerate map (a non-finite value, or
+    /// every value equal, e.g. an explainer whose gradients vanished in the randomised model) gives a failed step: NaN
+    /// similarities and the reason, never a similarity of 0 that would read as "the map changed".
+    /// </summary>
     public static RandomisationStep Compare(string group, PatchMap trained, PatchMap randomised)
     {
         if (trained.GridHeight != randomised.GridHeight || trained.GridWidth != randomised.GridWidth)
             throw new ArgumentException($"Maps differ in grid: {trained.GridHeight}×{trained.GridWidth} vs {randomised.GridHeight}×{randomised.GridWidth}.");
+        if ((Degenerate(trained.Values, "trained") ?? Degenerate(randomised.Values, "randomised")) is { } failure)
+            return new RandomisationStep(group, double.NaN, double.NaN, double.NaN, failure);
         var absTrained = trained.Values.Select(Math.Abs).ToArray();
         var absRandom = randomised.Values.Select(Math.Abs).ToArray();
         int window = Math.Min(7, Math.Min(trained.GridHeight, trained.GridWidth));
@@ -82,6 +94,16 @@ public static partial class ParameterRandomisation
             MapSimilarity.Spearman(trained.Values, randomised.Values),
             MapSimilarity.Spearman(absTrained, absRandom),
             window >= 2 ? MapSimilarity.Ssim(trained.Values, randomised.Values, trained.GridHeight, trained.GridWidth, window) : double.NaN);
+    }
+
+    /// <summary>Why a map cannot be ranked (a non-finite value, or no two values differ), or null.</summary>
+    private static string? Degenerate(float[] values, string which)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return $"the {which} map holds {values[i]} at patch {i}";
+        for (int i = 1; i < values.Length; i++)
+            if (values[i] != values[0]) return null;
+        return $"the {which} map is constant ({values[0]}), so it has no ranking to compare";
     }
 
     private static void Redraw(Span<float> values, Random rng)

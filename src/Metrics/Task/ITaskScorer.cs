@@ -8,4 +8,7 @@ public interface ITaskScorer
 
     /// <summary>The score of <paramref name="prediction"/> given <paramref name="references"/>.</summary>
     double Score(string prediction, IReadOnlyList<string> references);
+
+    /// <summary>The score of <paramref name="prediction"/> for <paramref name="sample"/>; scorers that need more than the references (MMVP's option texts) override it.</summary>
+    double Score(string prediction, LvlmEval.Datasets.Sample sample) => Score(prediction, sample.Answers);
 }

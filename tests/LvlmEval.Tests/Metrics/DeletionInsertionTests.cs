@@ -166,11 +166,8 @@ public sealed class DeletionInsertionTests
             for (int i = 0; i < removed; i++) patches[order[i]] = 1;
             var perturbed = Perturbation.Apply(image, PixelMask.FromPatchGrid(patches, grid, grid, side, side), substrate);
             var trace = model.Forward(prepared with { Pixels = Ops.Reshape(perturbed, 1, 3, side, side) }, answer);
-            if (kind == AnswerScore.Probability)
-            {
-                var first = model.Forward(prepared with { Pixels = Ops.Reshape(perturbed, 1, 3, side, side) }, answer[..1]);
-                return Math.Exp(first.AnswerLogProbability().Item());
-            }
+            // prob: the whole answer's probability exp(Σ_t log p(y_t)); nppl's raw score: exp(mean_t log p(y_t)).
+            if (kind == AnswerScore.Probability) return Math.Exp(trace.AnswerLogProbability().Item());
             return Math.Exp(trace.AnswerLogProbability().Item() / answer.Length);
         }
         int units = grid * grid;

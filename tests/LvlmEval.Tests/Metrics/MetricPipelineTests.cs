@@ -5,6 +5,7 @@ using LvlmEval.Imaging;
 using LvlmEval.Metrics;
 using LvlmEval.Metrics.Faithfulness;
 using LvlmEval.Metrics.Localisation;
+using LvlmEval.Metrics.Reliance;
 using LvlmEval.Models.Llava;
 using LvlmEval.Tensors;
 using LvlmEval.Tests.Infrastructure;
@@ -135,7 +136,8 @@ public sealed class MetricPipelineTests
         double Direct(int removed)
         {
             var ids = context.Prepared.TokenIds.Where((_, p) => p != removed).ToArray();
-            var trace = _model.Forward(_model.FromTokenIds(ids, context.Prepared.Pixels), [3]);
+            // prob scores the whole answer [3, 4].
+            var trace = _model.Forward(_model.FromTokenIds(ids, context.Prepared.Pixels), [3, 4]);
             return Math.Exp(trace.AnswerLogProbability().Item());
         }
         Assert.That(positive[1].Score, Is.EqualTo(Direct(candidates[^1])).Within(1e-5));
@@ -150,7 +152,7 @@ public sealed class MetricPipelineTests
         int[] answer = [3, 4];
         var other = Image(9);
         var context = Context(null, answer, other: other);
-        var metric = MetricRegistry.All.Create("behavioural-reliance", new ParameterSet("m", new Dictionary<string, object?> { ["paraphrase"] = false }));
+        var metric = MetricRegistry.All.Create("behavioural-reliance", new ParameterSet("m", new Dictionary<string, object?> { ["prefix"] = false }));
         var rows = metric.Compute(context).Rows.ToDictionary(r => r.Metric, r => r.Value);
         double LogP(Tensor pixels) => _model.Forward(context.Prepared with { Pixels = pixels }, answer).AnswerLogProbability().Item();
         double original = LogP(context.Prepared.Pixels);
@@ -159,6 +161,20 @@ public sealed class MetricPipelineTests
         Assert.That(rows["reliance_other_image_logprob_delta"], Is.EqualTo(LogP(otherPixels) - original).Within(1e-4));
         var greedy = _model.Generate(context.Prepared with { Pixels = otherPixels }, answer.Length).TokenIds;
         Assert.That(rows["reliance_other_image_answer_changed"], Is.EqualTo(greedy.SequenceEqual(answer) ? 0 : 1));
+        Assert.That(rows.Keys.Where(k => k.Contains("prefix", StringComparison.Ordinal)), Is.Empty);
+    }
+
+    [Test]
+    public void PrefixConditionAsksTheQuestionBehindAFixedPrefix()
+    {
+        var context = Context(null, [3, 4]);
+        var metric = (BehaviouralRelianceMetric)MetricRegistry.All.Create("behavioural-reliance", new ParameterSet("m",
+            new Dictionary<string, object?> { ["blank"] = false, ["other_image"] = false, ["prefix_template"] = "Please answer. {question}" }));
+        string prompt = metric.PrefixedPrompt(context.Sample.Prompt, context.Sample.Question);
+        Assert.That(prompt, Does.Contain("Please answer. " + context.Sample.Question));
+        Assert.That(metric.PrefixedPrompt("Q: What colour? A:", "What colour?"), Is.EqualTo("Q: Please answer. What colour? A:"));
+        Assert.That(metric.PrefixedPrompt("<image>", "What colour?"), Is.EqualTo("Please answer. What colour?"));
+        Assert.That(metric.Prefix, Is.True);
     }
 
     [Test]

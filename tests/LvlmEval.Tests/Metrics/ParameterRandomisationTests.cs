@@ -47,6 +47,24 @@ public sealed class ParameterRandomisationTests
     }
 
     [Test]
+    public void DegenerateMapsFailWithAReasonInsteadOfCountingAsChanged()
+    {
+        var trained = new PatchMap(2, 2, [0.1f, 0.4f, 0.2f, 0.9f]);
+        // A constant map has no ranking: Spearman would be 0 ("changed"), but the step is a failure, NaN with the reason.
+        var constant = ParameterRandomisation.Compare("lm_head", trained, new PatchMap(2, 2, [0f, 0f, 0f, 0f]));
+        Assert.That(constant.Compared, Is.False);
+        Assert.That(constant.Failure, Does.Contain("randomised map is constant"));
+        Assert.That(new[] { constant.Spearman, constant.SpearmanAbsolute, constant.Ssim }, Is.All.NaN);
+        var nan = ParameterRandomisation.Compare("lm_head", new PatchMap(2, 2, [0.1f, float.NaN, 0.2f, 0.9f]), trained);
+        Assert.That(nan.Failure, Does.Contain("trained map holds NaN at patch 1"));
+        Assert.That(nan.Spearman, Is.NaN);
+        // A proper pair is compared: reversed ranks give −1.
+        var reversed = ParameterRandomisation.Compare("lm_head", trained, new PatchMap(2, 2, [0.9f, 0.2f, 0.4f, 0.1f]));
+        Assert.That(reversed.Compared, Is.True);
+        Assert.That(reversed.Spearman, Is.EqualTo(-1).Within(1e-12));
+    }
+
+    [Test]
     public void GroupsFollowCheckpointNames()
     {
         Assert.That(ParameterRandomisation.GroupOf("language_model.model.layers.12.mlp.up_proj.weight"), Is.EqualTo("language.layers.12"));

@@ -128,22 +128,50 @@ public sealed class TaskAccuracyTests
                 Assert.That(scorer.Score(ChartQaCases[i].Prediction, ChartQaCases[i].Answers), Is.EqualTo(expected[i]),
                     $"case {i}: '{ChartQaCases[i].Prediction}' vs [{string.Join(", ", ChartQaCases[i].Answers)}]");
         });
-        // Hand-checked anchors.
+        // The trailing-period extension, on request only, against the same transcription with the trim.
+        var trimmed = Oracle("chartqa-trim", ChartQaCases);
+        var trimming = (RelaxedAccuracy)TaskScorer.For("chartqa", new Dictionary<string, string> { ["relaxed_trim_period"] = "true" });
+        for (int i = 0; i < ChartQaCases.Length; i++)
+            Assert.That(trimming.Score(ChartQaCases[i].Prediction, ChartQaCases[i].Answers), Is.EqualTo(trimmed[i]), $"trimmed case {i}");
+        // Hand-checked anchors: the default is the reference (no trimming), the extension accepts "Brazil.".
+        Assert.That(((RelaxedAccuracy)TaskScorer.For("chartqa")).TrimPeriod, Is.False);
+        Assert.That(scorer.Score("Brazil.", ["brazil"]), Is.EqualTo(0));
+        Assert.That(trimming.Score("Brazil.", ["brazil"]), Is.EqualTo(1));
+        Assert.That(() => TaskScorer.For("chartqa", new Dictionary<string, string> { ["relaxed_trim_period"] = "maybe" }), Throws.ArgumentException.With.Message.Contains("relaxed_trim_period"));
         Assert.That(scorer.Score("12.5", ["12"]), Is.EqualTo(1));
         Assert.That(scorer.Score("13", ["12"]), Is.EqualTo(0));
         Assert.That(scorer.Score("0.0", ["0"]), Is.EqualTo(0));
         Assert.That(scorer.Score("45%", ["0.45"]), Is.EqualTo(1));
     }
 
+    // Letters are read only from the letter alone, "(a)", "a)", "a." or "Option a"; anything else is matched against the
+    // options' texts ("(a) Open (b) Closed" here; "(a) Yes (b) No" where noted).
     [TestCase("(a)", "(a)", 1)]
     [TestCase("a", "(a)", 1)]
     [TestCase("A.", "(a)", 1)]
-    [TestCase("(b) Closed", "(b)", 1)]
+    [TestCase("a)", "(a)", 1)]
+    [TestCase(" Option A ", "(a)", 1)]
+    [TestCase("(b) Closed", "(b)", 1)]           // by its text
     [TestCase("b", "(a)", 0)]
-    [TestCase("The door is open", "(a)", 0)]
+    [TestCase("The door is open", "(a)", 1)]     // by its text
+    [TestCase("The door is open.", "(b)", 0)]
+    [TestCase("I think it is closed", "(b)", 1)] // not option (i)
+    [TestCase("It is open, not closed", "(a)", 0)] // names both options: no choice
+    [TestCase("Reopened", "(a)", 0)]             // whole words only
     [TestCase("", "(a)", 0)]
     public void MmvpOptionAccuracy(string prediction, string reference, double expected) =>
-        Assert.That(new OptionAccuracy().Score(prediction, [reference]), Is.EqualTo(expected));
+        Assert.That(OptionAccuracy.Score(prediction, [reference], "(a) Open (b) Closed"), Is.EqualTo(expected));
+
+    [TestCase("A dog is sitting on the sofa", "(a)", 0)] // "A dog…" is not option (a)
+    [TestCase("I see a dog", "(a)", 0)]                  // nor "I…" option (i)
+    [TestCase("Yes", "(a)", 1)]
+    [TestCase("(b)", "(b)", 1)]
+    public void MmvpLetterWordsAreNotOptions(string prediction, string reference, double expected)
+    {
+        Assert.That(OptionAccuracy.Score(prediction, [reference], "(a) Yes (b) No"), Is.EqualTo(expected));
+        Assert.That(OptionAccuracy.Letter("A dog is sitting"), Is.Null);
+        Assert.That(OptionAccuracy.Letter("I think so"), Is.Null);
+    }
 
     [Test]
     public void MmvpPairAccuracyNeedsBothQuestions()
