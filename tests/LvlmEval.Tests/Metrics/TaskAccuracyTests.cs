@@ -137,7 +137,7 @@ public sealed class TaskAccuracyTests
         Assert.That(((RelaxedAccuracy)TaskScorer.For("chartqa")).TrimPeriod, Is.False);
         Assert.That(scorer.Score("Brazil.", ["brazil"]), Is.EqualTo(0));
         Assert.That(trimming.Score("Brazil.", ["brazil"]), Is.EqualTo(1));
-        Assert.That(() => TaskScorer.For("chartqa", new Dictionary<string, string> { ["relaxed_trim_period"] = "maybe" }), Throws.ArgumentException.With.Message.Contains("relaxed_trim_period"));
+        Assert.That(() => TaskScorer.For("chartqa", new Dictionary<string, string> { ["relaxed_trim_period"] = "maybe" }), Throws.InstanceOf<LvlmEval.Common.ParameterException>().With.Message.Contains("relaxed_trim_period"));
         Assert.That(scorer.Score("12.5", ["12"]), Is.EqualTo(1));
         Assert.That(scorer.Score("13", ["12"]), Is.EqualTo(0));
         Assert.That(scorer.Score("0.0", ["0"]), Is.EqualTo(0));
