@@ -3,12 +3,9 @@ using System.Text.Json;
 
 namespace LvlmEval.Reports.Runs;
 
-/// <summary>Everything a run folder holds (see the results layout): manifest, the four tables from all part files, and the error log.</summary>
+/// <summary>Everything a run folder holds (see the results layout): manifest, the four tables from its complete chunks, and the error log.</summary>
 public sealed class RunData
 {
-    /// <summary>The table folders under a run folder.</summary>
-    public static readonly string[] Tables = ["samples", "scores", "curves", "maps"];
-
     private RunData(string directory, RunManifest manifest, List<SampleRecord> samples, List<ScoreRecord> scores, List<CurveRecord> curves,
         List<MapRecord> maps, List<RunError> errors)
     {
@@ -29,30 +26,16 @@ public sealed class RunData
     public IReadOnlyList<MapRecord> Maps { get; }
     public IReadOnlyList<RunError> Errors { get; }
 
-    /// <summary>Reads the run at <paramref name="runDir"/>. A missing manifest is an error; missing table folders are empty tables.</summary>
+    /// <summary>Reads the run at <paramref name="runDir"/>: a missing manifest is an error; a chunk is read only when all four of its part files exist.</summary>
     public static RunData Load(string runDir)
     {
         if (!System.IO.Directory.Exists(runDir)) throw new DirectoryNotFoundException($"Run folder '{runDir}' does not exist.");
         string manifestPath = Path.Combine(runDir, "manifest.json");
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"{runDir} is not a run folder: manifest.json is missing.", manifestPath);
-        return new RunData(runDir, RunManifest.Load(manifestPath), ReadTable<SampleRecord>(runDir, "samples"), ReadTable<ScoreRecord>(runDir, "scores"),
-            ReadTable<CurveRecord>(runDir, "curves"), ReadTable<MapRecord>(runDir, "maps"), ReadErrors(Path.Combine(runDir, "errors.jsonl")));
-    }
-
-    /// <summary>Finished part files of one table, in name order (shard, then chunk); temporary files of a write in progress are skipped.</summary>
-    public static IReadOnlyList<string> PartFiles(string runDir, string table)
-    {
-        string folder = Path.Combine(runDir, table);
-        return System.IO.Directory.Exists(folder)
-            ? System.IO.Directory.GetFiles(folder, "*.parquet").Order(StringComparer.Ordinal).ToList()
-            : [];
-    }
-
-    private static List<T> ReadTable<T>(string runDir, string table)
-    {
-        var rows = new List<T>();
-        foreach (var part in PartFiles(runDir, table)) rows.AddRange(ParquetRecords.Read<T>(part));
-        return rows;
+        // The one run reader: complete chunks only, the set `--resume` keeps (a killed run's leftover parts are not counted).
+        var results = RunResults.Read(new RunFolder(runDir));
+        return new RunData(runDir, RunManifest.Load(manifestPath), results.Samples, results.Scores, results.Curves, results.Maps,
+            ReadErrors(Path.Combine(runDir, "errors.jsonl")));
     }
 
     private static List<RunError> ReadErrors(string path)

@@ -1,3 +1,4 @@
+using LvlmEval.Results;
 using LvlmEval.Reports;
 using LvlmEval.Reports.Runs;
 using LvlmEval.Tests.Infrastructure;
@@ -57,8 +58,13 @@ public sealed class ComparisonTests
         RunFixture.Write(b.Path);
         var candidate = RunData.Load(b.Path);
         var extra = candidate.Scores.Take(3).Select(s => s with { Metric = "new_metric" }).ToList();
+        // A complete extra chunk (all four part files; only its scores have rows) carries the new metric.
         RunFixture.WriteParts(Path.Combine(b.Path, "extra"), "scores", extra, 1);
-        File.Move(Path.Combine(b.Path, "extra", "scores", "part-000-of-001-00000.parquet"), Path.Combine(b.Path, "scores", "part-009-of-010-00000.parquet"));
+        RunFixture.WriteParts(Path.Combine(b.Path, "extra"), "samples", new List<SampleRecord>(), 1);
+        RunFixture.WriteParts(Path.Combine(b.Path, "extra"), "curves", new List<CurveRecord>(), 1);
+        RunFixture.WriteParts(Path.Combine(b.Path, "extra"), "maps", new List<MapRecord>(), 1);
+        foreach (var table in new[] { "samples", "scores", "curves", "maps" })
+            File.Move(Path.Combine(b.Path, "extra", table, "part-000-of-001-00000.parquet"), Path.Combine(b.Path, table, "part-009-of-010-00000.parquet"));
         var rows = Comparison.Compare(RunData.Load(a.Path), RunData.Load(b.Path), new ReportOptions());
         Assert.That(rows.Where(r => r.Metric == "new_metric").Select(r => r.Flag), Is.All.EqualTo(ChangeFlag.Added));
         var removed = Comparison.Compare(RunData.Load(b.Path), RunData.Load(a.Path), new ReportOptions());

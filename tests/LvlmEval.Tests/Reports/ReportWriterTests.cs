@@ -62,7 +62,9 @@ public sealed class ReportWriterTests
     {
         using var dir = new TempDir("report-missing");
         RunFixture.Write(dir.Path, samplesPerModel: 3, datasetFormat: "voc", datasetRoot: Path.Combine(dir.Path, "no-such-voc"));
+        // An empty curves table: its part files exist (a chunk is complete only with all four) but hold no rows.
         Directory.Delete(Path.Combine(dir.Path, "curves"), recursive: true);
+        RunFixture.WriteParts(dir.Path, "curves", new List<CurveRecord>(), 2);
         string html = File.ReadAllText(ReportWriter.Write(dir.Path, new ReportOptions { RasterizeCharts = false }));
         Assert.That(html, Does.Contain("Image not available"));
         Assert.That(html, Does.Contain("no-such-voc"));
