@@ -15,9 +15,6 @@ public static class ParquetRecords
 
     private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Snappy };
 
-    /// <summary>The Parquet.Net schema a record type maps to.</summary>
-    public static global::Parquet.Schema.ParquetSchema SchemaOf<T>() => RecordSchema<T>.Instance.Schema;
-
     /// <summary>Writes <paramref name="rows"/> to <paramref name="path"/> (atomically, <paramref name="rowGroupRows"/> rows per row group); returns the row count.</summary>
     public static long Write<T>(string path, IEnumerable<T> rows, IReadOnlyDictionary<string, string>? keyValueMetadata = null, int rowGroupRows = RowGroupRows)
     {

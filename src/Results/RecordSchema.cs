@@ -5,8 +5,8 @@ using Parquet.Schema;
 namespace LvlmEval.Results;
 
 /// <summary>
-/// How a record type maps to Parquet columns: every public readable property (in declaration order, minus
-/// [ParquetIgnore]) becomes a column named in snake_case or by [ParquetColumn]; nullability comes from
+/// How a record type maps to Parquet columns: every public readable property (in declaration order) becomes a
+/// column named in snake_case; nullability comes from
 /// Nullable&lt;T&gt; and from nullable reference annotations on strings; float[] becomes list&lt;float&gt;.
 /// </summary>
 internal sealed class RecordSchema<T>
@@ -20,12 +20,12 @@ internal sealed class RecordSchema<T>
     {
         var nullability = new NullabilityInfoContext();
         var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<ParquetIgnoreAttribute>() is null)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
             .OrderBy(p => p.MetadataToken)
             .ToArray();
         if (properties.Length == 0) throw new ArgumentException($"{typeof(T).Name} has no public properties to store as Parquet columns.");
         Columns = properties.Select(p => RecordColumn<T>.Create(p,
-            p.GetCustomAttribute<ParquetColumnAttribute>()?.Name ?? ColumnNames.ToSnakeCase(p.Name),
+            ColumnNames.ToSnakeCase(p.Name),
             nullableString: p.PropertyType == typeof(string) && nullability.Create(p).ReadState != NullabilityState.NotNull)).ToArray();
         var duplicate = Columns.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"{typeof(T).Name} maps two properties to column '{duplicate.Key}'.");

@@ -94,7 +94,4 @@ public static class ActivationExtraction
             Colour = Meta("colour"), Shape = Meta("shape"), Count = Meta("count"), Position = Meta("position"),
         };
     }
-
-    /// <summary>Bytes one row's vector takes uncompressed: tokens × dim × 4.</summary>
-    public static string SizeNote(long floats) => string.Create(CultureInfo.InvariantCulture, $"{floats * 4 / 1e6:0.0} MB");
 }

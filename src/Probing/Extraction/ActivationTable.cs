@@ -1,4 +1,5 @@
 using System.Globalization;
+using LvlmEval.Common;
 using Parquet.Serialization;
 
 namespace LvlmEval.Probing.Extraction;
@@ -30,13 +31,7 @@ public sealed class ActivationTable(string runFolder)
         if (rows.Count == 0) return;
         Directory.CreateDirectory(Folder);
         var path = Path.Combine(Folder, string.Create(CultureInfo.InvariantCulture, $"part-000-of-001-{chunk:D5}.parquet"));
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
     }
 
     /// <summary>Every row of every complete part.</summary>

@@ -1,3 +1,4 @@
+using LvlmEval.Common;
 using LvlmEval.Probing.Extraction;
 using Parquet.Serialization;
 
@@ -70,13 +71,7 @@ public static class ProbeRun
     /// <summary>Writes <paramref name="rows"/> to <paramref name="path"/> through a temporary file.</summary>
     public static void Write(string path, IReadOnlyList<ProbeRecord> rows)
     {
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
     }
 
     /// <summary>Reads <c>probes.parquet</c> of a run folder (empty when there is none).</summary>

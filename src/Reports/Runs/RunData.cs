@@ -1,5 +1,4 @@
 using LvlmEval.Results;
-using System.Text.Json;
 
 namespace LvlmEval.Reports.Runs;
 
@@ -30,36 +29,11 @@ public sealed class RunData
     public static RunData Load(string runDir)
     {
         if (!System.IO.Directory.Exists(runDir)) throw new DirectoryNotFoundException($"Run folder '{runDir}' does not exist.");
-        string manifestPath = Path.Combine(runDir, "manifest.json");
-        if (!File.Exists(manifestPath)) throw new FileNotFoundException($"{runDir} is not a run folder: manifest.json is missing.", manifestPath);
-        // The one run reader: complete chunks only, the set `--resume` keeps (a killed run's leftover parts are not counted).
-        var results = RunResults.Read(new RunFolder(runDir));
-        return new RunData(runDir, RunManifest.Load(manifestPath), results.Samples, results.Scores, results.Curves, results.Maps,
-            ReadErrors(Path.Combine(runDir, "errors.jsonl")));
-    }
-
-    private static List<RunError> ReadErrors(string path)
-    {
-        var errors = new List<RunError>();
-        if (!File.Exists(path)) return errors;
-        int lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                var e = doc.RootElement;
-                string? Get(string key) => e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-                errors.Add(new RunError(Get("model"), Get("dataset"), Get("sample_id"), Get("explainer"), Get("stage"), Get("message") ?? ""));
-            }
-            catch (JsonException ex)
-            {
-                // A run killed mid-write can leave a torn last line; report it rather than failing the whole report.
-                errors.Add(new RunError(null, null, null, null, "errors.jsonl", $"line {lineNumber} is not valid JSON: {ex.Message}"));
-            }
-        }
-        return errors;
+        var folder = new RunFolder(runDir);
+        if (!File.Exists(folder.Manifest)) throw new FileNotFoundException($"{runDir} is not a run folder: manifest.json is missing.", folder.Manifest);
+        // The one run reader: complete chunks only, the set `--resume` keeps (a killed run's leftover parts and their errors are not counted).
+        var results = RunResults.Read(folder);
+        var errors = results.Errors.Select(e => new RunError(e.Model, e.Dataset, e.SampleId, e.Explainer, e.Stage, e.Message)).ToList();
+        return new RunData(runDir, RunManifest.Load(folder.Manifest), results.Samples, results.Scores, results.Curves, results.Maps, errors);
     }
 }
