@@ -33,6 +33,12 @@ public sealed class TraceCache
     /// <summary>Traces run so far.</summary>
     public int Count => _traces.Count;
 
+    /// <summary>A snapshot of the kept traces (readers on other threads, e.g. a memory budget, see a consistent list).</summary>
+    public IReadOnlyList<Trace> Kept
+    {
+        get { lock (_traces) return _traces.ToArray(); }
+    }
+
     /// <summary>What the planned forward records (null: no plan).</summary>
     public TraceOptions? Plan => _plan;
 
@@ -44,7 +50,7 @@ public sealed class TraceCache
         // Hooks edit the forward, so a hooked request never shares; otherwise the plan rides along (its logits start where asked).
         var options = _plan is { } plan && needed.Hooks.Count == 0 ? Join(plan, needed) with { LogitsFrom = needed.LogitsFrom } : needed;
         var trace = run(options);
-        _traces.Add(trace);
+        lock (_traces) _traces.Add(trace);
         return trace;
     }
 

@@ -22,9 +22,6 @@ public sealed class HubRowGroup
     /// <summary>Rows in the group.</summary>
     public int RowCount { get; }
 
-    /// <summary>Whether the shard has the column (optional columns may be absent).</summary>
-    public bool Has(string key) => _cells.ContainsKey(key);
-
     /// <summary>A text cell, or null when absent or null.</summary>
     public string? Text(string key, int row) => _cells.TryGetValue(key, out var c) ? c[row] as string : null;
 

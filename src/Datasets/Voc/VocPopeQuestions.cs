@@ -1,5 +1,6 @@
 using LvlmEval.Datasets.Formats;
 using LvlmEval.Datasets.Pope;
+using LvlmEval.Datasets.Vqa;
 
 namespace LvlmEval.Datasets.Voc;
 
@@ -16,7 +17,7 @@ internal static class VocPopeQuestions
     {
         string strategy = ObjectPresenceSampler.Strategy(options.Setting("sampling", "random"));
         int seed = int.TryParse(options.Setting("seed", "0"), out var s) ? s : throw new ArgumentException($"voc: setting 'seed' must be an integer, got '{options.Setting("seed", "")}'.");
-        string instruction = options.Setting("instruction", VqaInstruction);
+        string instruction = options.Setting("instruction", VqaV2Loader.DefaultInstruction);
         var images = new List<(string Id, int Line, VocAnnotation? Annotation, SampleError? Error)>();
         foreach (var (line, lineNumber) in File.ReadLines(listPath).Select((l, i) => (l.Trim(), i + 1)))
         {
@@ -48,7 +49,6 @@ internal static class VocPopeQuestions
         return pending;
     }
 
-    private const string VqaInstruction = "Answer the question using a single word or phrase.";
 
     private static PendingSample Question(VocLoader loader, DatasetOptions options, string vocRoot, string listPath, string split, string imageId, int lineNumber,
         string className, bool present, string strategy, string instruction, Func<string, Evidence>? evidence)

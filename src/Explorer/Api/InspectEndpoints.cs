@@ -37,7 +37,9 @@ public static class InspectEndpoints
         app.MapPost("/api/sessions/{id}/explain", async (string id, string? explainer, string? ticket) =>
         {
             if (string.IsNullOrEmpty(explainer)) throw new ExplorerRequestException("'explainer' is missing: name a registered explainer");
-            return Json.Result(await SessionExplainer.Explain(state.Session(id), explainer, ticket).ConfigureAwait(false));
+            var entry = await SessionExplainer.Explain(state.Session(id), explainer, ticket).ConfigureAwait(false);
+            state.Sessions.Trim(); // the explainer may have kept another traced forward in the session
+            return Json.Result(entry);
         });
     }
 }

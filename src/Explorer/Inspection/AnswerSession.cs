@@ -69,8 +69,11 @@ public sealed class AnswerSession
     /// <summary>Text of every position of prompt + answer ("&lt;image&gt;" for image tokens).</summary>
     public string[] PositionTokens { get; }
 
-    /// <summary>Bytes of the inspection trace's kept attention maps and hidden states (what keeping the session costs).</summary>
-    public long TraceBytes => 4L * (Trace.LanguageAttentions.Sum(t => (long)t.Length) + Trace.LanguageHiddenStates.Sum(t => (long)t.Length));
+    /// <summary>
+    /// Bytes of the attention maps and hidden states of every trace the session keeps: the inspection trace and any
+    /// forward an explainer ran on it later (what keeping the session costs).
+    /// </summary>
+    public long TraceBytes => Traces.Kept.Sum(t => 4L * (t.LanguageAttentions.Sum(a => (long)a.Length) + t.LanguageHiddenStates.Sum(h => (long)h.Length)));
 
     /// <summary>Position of the first answer token.</summary>
     public int AnswerStart => Prepared.TokenIds.Length;

@@ -24,12 +24,23 @@ public sealed class SessionStore(int capacity, long budgetBytes = SessionStore.D
         lock (_sessions)
         {
             _sessions.AddFirst(session);
-            long bytes = _sessions.Sum(s => s.TraceBytes);
-            while (_sessions.Count > 1 && (_sessions.Count > capacity || bytes > budgetBytes))
-            {
-                bytes -= _sessions.Last!.Value.TraceBytes;
-                _sessions.RemoveLast();
-            }
+            TrimLocked();
+        }
+    }
+
+    /// <summary>Applies the bounds again, e.g. after an explainer kept another traced forward in a session.</summary>
+    public void Trim()
+    {
+        lock (_sessions) TrimLocked();
+    }
+
+    private void TrimLocked()
+    {
+        long bytes = _sessions.Sum(s => s.TraceBytes);
+        while (_sessions.Count > 1 && (_sessions.Count > capacity || bytes > budgetBytes))
+        {
+            bytes -= _sessions.Last!.Value.TraceBytes;
+            _sessions.RemoveLast();
         }
     }
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using LvlmEval.Explainers;
 using LvlmEval.Explainers.Output;
 using LvlmEval.Harness.Configuration;
-using LvlmEval.Results;
 using LvlmEval.Imaging;
 using LvlmEval.Models.Llava;
 
