@@ -56,8 +56,7 @@ public sealed class CausalTracingExplainer : IExplainer
 
     /// <summary>The layer windows: per layer l, the hidden-state indices restored (k = output of decoder layer k − 1).</summary>
     public static int[][] Windows(int layers, int window) =>
-        Enumerable.Range(0, layers).Select(l =>
-            Enumerable.Range(Math.Max(0, l - window / 2), Math.Min(layers, l + (window + 1) / 2) - Math.Max(0, l - window / 2)).Select(k => k + 1).ToArray()).ToArray();
+        LayerWindows.Around(layers, window).Select(w => w.Select(layer => layer + 1).ToArray()).ToArray();
 
     /// <summary>The position groups traced: image cells, then words of the text after the image.</summary>
     public List<PositionGroup> Groups(ExplainRequest request) =>
@@ -123,7 +122,7 @@ public sealed class CausalTracingExplainer : IExplainer
         var effects = new List<EffectPoint> { new("total_effect", 0, 0, TracingTable.Answer(table.Clean) - corrupted) };
         for (int w = 0; w < windows.Length; w++)
             for (int g = 0; g < groups.Count; g++)
-                effects.Add(new EffectPoint($"indirect_effect:{groups[g].Label}", w, layers > 1 ? (double)w / (layers - 1) : 0, TracingTable.Answer(table.Restored[w][g]) - corrupted));
+                effects.Add(new EffectPoint($"indirect_effect:{groups[g].Label}", w, LayerWindows.Depth(w, layers), TracingTable.Answer(table.Restored[w][g]) - corrupted));
         return context.Finish(Name, tokens, sequence) with { Effects = effects };
     }
 
