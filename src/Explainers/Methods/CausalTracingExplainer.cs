@@ -42,6 +42,12 @@ public sealed class CausalTracingExplainer : IExplainer
         _batchSize = parameters.Int("batch_size", 16, 1, 4096);
     }
 
+    /// <summary>Prefix of the effect rows: <c>indirect_effect:{group label}</c>.</summary>
+    public const string IndirectEffect = "indirect_effect:";
+
+    /// <summary>The effect row p(answer | clean) − p(answer | corrupted), at step 0.</summary>
+    public const string TotalEffect = "total_effect";
+
     /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
     public static Registration<IExplainer> Registration { get; } = new(
         new Descriptor("causal-tracing", "indirect effect of restoring clean hidden states per layer window and image cell or word after corrupting the input",
@@ -119,10 +125,10 @@ public sealed class CausalTracingExplainer : IExplainer
         }
         double corrupted = TracingTable.Answer(table.Corrupted);
         var (sequence, _) = MapsAt(context, groups, table, w => table.Restored[w].Select(g => TracingTable.Answer(g) - corrupted).ToArray(), context.AnswerStart);
-        var effects = new List<EffectPoint> { new("total_effect", 0, 0, TracingTable.Answer(table.Clean) - corrupted) };
+        var effects = new List<EffectPoint> { new(TotalEffect, 0, 0, TracingTable.Answer(table.Clean) - corrupted) };
         for (int w = 0; w < windows.Length; w++)
             for (int g = 0; g < groups.Count; g++)
-                effects.Add(new EffectPoint($"indirect_effect:{groups[g].Label}", w, LayerWindows.Depth(w, layers), TracingTable.Answer(table.Restored[w][g]) - corrupted));
+                effects.Add(new EffectPoint(IndirectEffect + groups[g].Label, w, LayerWindows.Depth(w, layers), TracingTable.Answer(table.Restored[w][g]) - corrupted));
         return context.Finish(Name, tokens, sequence) with { Effects = effects };
     }
 
