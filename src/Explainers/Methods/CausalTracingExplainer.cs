@@ -14,7 +14,7 @@ namespace LvlmEval.Explainers.Methods;
 /// of layers and one position group (an image-grid cell of <c>cell</c> × <c>cell</c> patches or a word of the text after
 /// the image) and measure the indirect effect IE = p(answer | corrupted, restored) − p(answer | corrupted). Layer l is
 /// the output of decoder layer l; a window of w layers around l covers max(0, l − ⌊w/2⌋) … min(L, l + ⌈w/2⌉) − 1 as in
-/// the reference code (rome, <c>trace_with_repatch</c>). The token map is the IE of answer token t per cell in the
+/// the reference code (rome, <c>trace_important_window</c>). The token map is the IE of answer token t per cell in the
 /// window where an image cell's IE is largest; the sequence map the same for the whole answer's probability. Every
 /// (window, group) IE of the whole answer is an <see cref="EffectPoint"/> <c>indirect_effect:{group}</c> at step l, and
 /// <c>total_effect</c> = p(clean) − p(corrupted). The clean run is the shared trace; the corrupted runs go in batches.
