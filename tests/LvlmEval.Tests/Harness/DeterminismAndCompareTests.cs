@@ -42,8 +42,8 @@ public sealed class DeterminismAndCompareTests
         Assert.That(changes.Where(c => (string)c!["model"]! == "tiny-a").Select(c => (bool)c!["flagged"]!), Is.All.False);
         Assert.That(changes.Where(c => (string)c!["model"]! == "tiny-b").Any(c => (bool)c!["flagged"]!), Is.True);
         // The reported delta is the paired mean difference, checked by hand from the rows.
-        var blankA = a.Scores.Where(s => s.Model == "tiny-a" && s.Metric == "blank_logprob_delta").ToDictionary(s => s.SampleId, s => s.Value);
-        var entry = changes.Single(c => (string)c!["model"]! == "tiny-a" && (string)c!["metric"]! == "blank_logprob_delta")!;
+        var blankA = a.Scores.Where(s => s.Model == "tiny-a" && s.Metric == "reliance_blank_logprob_delta").ToDictionary(s => s.SampleId, s => s.Value);
+        var entry = changes.Single(c => (string)c!["model"]! == "tiny-a" && (string)c!["metric"]! == "reliance_blank_logprob_delta")!;
         Assert.That((double)entry["mean_a"]!, Is.EqualTo(blankA.Values.Average()).Within(1e-12));
     }
 
