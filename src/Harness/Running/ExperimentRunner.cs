@@ -5,6 +5,7 @@ using LvlmEval.Common;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Results;
 using LvlmEval.Models.Llava;
+using LvlmEval.Models.Loading;
 using LvlmEval.Tensors;
 
 namespace LvlmEval.Harness.Running;
@@ -144,7 +145,7 @@ public static class ExperimentRunner
     private static LlavaModel LoadModel(ModelSpec spec, ExperimentConfig config, RunTimings timings)
     {
         var clock = Stopwatch.StartNew();
-        var model = LlavaModel.Load(spec.Path);
+        var model = LlavaModel.Load(spec.Path, spec.DType == "float32" ? WeightStorage.Float32 : WeightStorage.AsStored);
         timings.AddModelLoading(clock.Elapsed);
         foreach (var explainer in config.Explainers)
         {

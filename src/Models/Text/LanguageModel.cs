@@ -19,13 +19,13 @@ public sealed class LanguageModel
     public LanguageModel(WeightPath body, WeightPath head, TextConfig config, string configFile)
     {
         Config = config;
-        EmbedTokens = body.Get("embed_tokens.weight", config.VocabSize, config.HiddenSize);
+        EmbedTokens = body.GetMatrix("embed_tokens.weight", config.VocabSize, config.HiddenSize);
         var layers = body.Pp("layers");
         _layers = new DecoderLayer[config.NumLayers];
         for (int i = 0; i < _layers.Length; i++) _layers[i] = new DecoderLayer(layers.Pp(i), config, configFile);
         FinalNorm = NormLayer.LoadRmsNorm(body.Pp("norm"), config.HiddenSize, config.RmsNormEps);
         bool tied = config.TieWordEmbeddings && !head.Contains("weight");
-        LmHead = tied ? EmbedTokens : head.Get("weight", config.VocabSize, config.HiddenSize);
+        LmHead = tied ? EmbedTokens : head.GetMatrix("weight", config.VocabSize, config.HiddenSize);
         HeadIsTied = tied;
         _rotary = new RotaryEmbedding(config);
     }
@@ -34,13 +34,13 @@ public sealed class LanguageModel
     public TextConfig Config { get; }
 
     /// <summary>Token embedding [vocab, D].</summary>
-    public Tensor EmbedTokens { get; }
+    public WeightMatrix EmbedTokens { get; }
 
     /// <summary>The final RMSNorm.</summary>
     public NormLayer FinalNorm { get; }
 
     /// <summary>Output head [vocab, D].</summary>
-    public Tensor LmHead { get; }
+    public WeightMatrix LmHead { get; }
 
     /// <summary>Whether <see cref="LmHead"/> is the embedding matrix.</summary>
     public bool HeadIsTied { get; }

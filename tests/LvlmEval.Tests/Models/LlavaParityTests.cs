@@ -8,7 +8,8 @@ using LvlmEval.Tests.Infrastructure;
 namespace LvlmEval.Tests.Models;
 
 /// <summary>
-/// Random tiny LLaVA checkpoints in both families, both key layouts, F32/BF16, single and sharded files: logits,
+/// Random tiny LLaVA checkpoints in both families, both key layouts, F32/F16/BF16 (half-width weights kept as stored),
+/// single and sharded files: logits,
 /// every attention map and hidden state, gradients of a logit at attention maps, hidden states, image features and
 /// pixels, and greedy generations match a float64 PyTorch reference.
 /// </summary>
@@ -36,6 +37,13 @@ public sealed class LlavaParityTests
             Vision = "siglip_vision_model", Text = "qwen2", DType = SafetensorsDType.BF16, KvHeads = 1, Seed = 4,
             SelectStrategy = "full", FeatureLayer = -2,
         }).SetName("SigLIP + Qwen2, legacy layout, BF16, one KV head");
+        yield return new TestCaseData(new TinyLlava { DType = SafetensorsDType.F16, Sharded = true, KvHeads = 2, Seed = 5 })
+            .SetName("CLIP + Llama, legacy layout, F16 shards, GQA");
+        yield return new TestCaseData(new TinyLlava
+        {
+            Vision = "siglip_vision_model", Text = "qwen2", DType = SafetensorsDType.F16, KvHeads = 2, Seed = 6,
+            SelectStrategy = "full", FeatureLayer = -1, Tie = true,
+        }).SetName("SigLIP + Qwen2, legacy layout, F16, tied head");
     }
 
     [TestCaseSource(nameof(Architectures))]
