@@ -12,11 +12,25 @@ namespace LvlmEval.Models;
 /// <param name="WeightBytes">Weights in memory: half-width matrices at their stored size (mapped page cache), everything else as float32.</param>
 /// <param name="Tokens">Sequence length assumed: the image tokens plus <see cref="MemoryEstimator.DefaultTextTokens"/> text tokens.</param>
 /// <param name="GenerateBytes">Peak of a greedy generation of <see cref="MemoryEstimator.DefaultNewTokens"/> tokens (weights included).</param>
-/// <param name="GradientExplanationBytes">Peak of one traced forward with gradients to the decoder's attention maps and its backward (weights included).</param>
-public sealed record MemoryEstimate(long WeightBytes, int Tokens, long GenerateBytes, long GradientExplanationBytes)
+/// <param name="GradientExplanationBytes">
+/// Peak of one traced forward with gradients to the decoder's attention maps and its backward (weights included), with
+/// every layer's activations kept for the backward.
+/// </param>
+/// <param name="RecomputedGradientExplanationBytes">The same with layers recomputed in the backward (<see cref="TraceOptions.RecomputeLayers"/>).</param>
+public sealed record MemoryEstimate(long WeightBytes, int Tokens, long GenerateBytes, long GradientExplanationBytes, long RecomputedGradientExplanationBytes)
 {
-    /// <summary>Peak of a run whose explainers need <paramref name="plan"/> (null: generation only).</summary>
-    public long PeakFor(TraceOptions? plan) => plan is { Gradients: true } ? Math.Max(GenerateBytes, GradientExplanationBytes) : GenerateBytes;
+    /// <summary>
+    /// Peak of a run whose explainers need <paramref name="plan"/> (null: generation only). A gradient trace recomputes
+    /// layers when the full trace would not fit (the model decides so at run time), so its smaller figure counts.
+    /// </summary>
+    public long PeakFor(TraceOptions? plan) => plan is { Gradients: true }
+        ? Math.Max(GenerateBytes, plan.RecomputeLayers switch
+        {
+            true => RecomputedGradientExplanationBytes,
+            false => GradientExplanationBytes,
+            null => Math.Min(GradientExplanationBytes, RecomputedGradientExplanationBytes),
+        })
+        : GenerateBytes;
 }
 
 /// <summary>
@@ -55,9 +69,23 @@ public static class MemoryEstimator
         long fixedBytes = weightBytes + RuntimeBytes;
         long generate = fixedBytes + Slack(Math.Max(VisionLayerFloats(config.Vision), DecoderLayerFloats(config.Text, sequence))
             + KeyValueCacheFloats(config.Text, sequence + DefaultNewTokens) + config.Text.VocabSize);
-        long gradient = fixedBytes + Slack(VisionLayerFloats(config.Vision)
-            + (long)(config.Text.NumLayers + 1) * TracedDecoderLayerFloats(config.Text, sequence) + (long)sequence * config.Text.VocabSize);
-        return new MemoryEstimate(weightBytes, sequence, generate, gradient);
+        return new MemoryEstimate(weightBytes, sequence, generate, GradientTraceBytes(config, weightBytes, sequence, recompute: false),
+            GradientTraceBytes(config, weightBytes, sequence, recompute: true));
+    }
+
+    /// <summary>
+    /// Peak of a traced forward of <paramref name="batch"/> × <paramref name="sequence"/> tokens with gradients to every
+    /// decoder attention map and its backward, weights included; <paramref name="recompute"/> keeps only layer inputs,
+    /// the attention maps and their gradients, plus one re-run layer's graph at a time.
+    /// </summary>
+    public static long GradientTraceBytes(LlavaConfig config, long weightBytes, int sequence, bool recompute, int batch = 1)
+    {
+        var t = config.Text;
+        long s = sequence, layers = t.NumLayers;
+        long decoder = recompute
+            ? (layers + 1) * s * t.HiddenSize + layers * 2L * t.NumHeads * s * s + 2 * TracedDecoderLayerFloats(t, s)
+            : (layers + 1) * TracedDecoderLayerFloats(t, s);
+        return weightBytes + RuntimeBytes + Slack(batch * (VisionLayerFloats(config.Vision) + decoder + s * t.VocabSize));
     }
 
     /// <summary>

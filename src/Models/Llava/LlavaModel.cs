@@ -334,6 +334,13 @@ public sealed class LlavaModel
 
     // ---- traced forward ----
 
+    /// <summary>Bytes the weights take in memory (half-width matrices at their stored size, the rest as float32).</summary>
+    public long WeightBytes => HalfWidthWeights.Sum(w => w.Matrix.StoredBytes) + sizeof(float) * (ParameterCount - HalfWidthWeights.Sum(w => w.Matrix.Length));
+
+    // Whether a gradient trace keeping every layer's activations is estimated to fit in the memory available now.
+    private bool FullTraceFits(int sequence, int batch) =>
+        MemoryEstimator.GradientTraceBytes(Config, WeightBytes, sequence, recompute: false, batch) <= MemoryEstimator.AvailableBytes() + System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
+
     /// <summary>
     /// Teacher-forced forward over the prompt followed by <paramref name="answerIds"/> for every image of the batch,
     /// recording what <paramref name="options"/> asks for.
@@ -345,7 +352,7 @@ public sealed class LlavaModel
         int[] ids = [.. prepared.TokenIds, .. answerIds];
         if (options.LogitsFrom < 0 || options.LogitsFrom >= ids.Length)
             throw new ArgumentOutOfRangeException(nameof(options), options.LogitsFrom, $"LogitsFrom must be inside the sequence of {ids.Length}.");
-        var recorder = new ForwardRecorder(options);
+        var recorder = new ForwardRecorder(options) { RecomputesLayers = options.Gradients && (options.RecomputeLayers ?? !FullTraceFits(ids.Length, prepared.BatchSize)) };
         using var mode = options.Gradients ? Autograd.Enable() : Autograd.Disable();
         var pixels = prepared.Pixels;
         if (options.Gradients && options.GradientsToPixels)

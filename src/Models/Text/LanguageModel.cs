@@ -72,14 +72,40 @@ public sealed class LanguageModel
         var (cos, sin) = _rotary.Tables(positions);
         int first = positions[0];
         var h = recorder.LanguageHidden(0, embeddings, first);
+        bool recompute = recorder.RecomputesLayers && Autograd.IsEnabled && h.RequiresGrad;
         for (int i = 0; i < _layers.Length; i++)
         {
-            var result = _layers[i].Forward(h, cos, sin, cache, i, recorder);
+            var result = recompute ? RecomputedLayer(i, h, cos, sin, recorder) : _layers[i].Forward(h, cos, sin, cache, i, recorder);
             recorder.LanguageAttention(result.Probabilities);
             h = recorder.LanguageHidden(i + 1, result.Output, first);
             ActivationMemory.AfterLayer(h.Length);
         }
         return h;
+    }
+
+    // Layer i as one recomputed block: the forward keeps its input (and what the recorder keeps); the backward re-runs the
+    // layer and hands the re-run attention probabilities' gradient to the probabilities the forward recorded.
+    private AttentionResult RecomputedLayer(int i, Tensor h, Tensor cos, Tensor sin, ForwardRecorder recorder)
+    {
+        var layer = _layers[i];
+        Tensor? recorded = null, replayed = null;
+        var output = Ops.Recompute(h, x =>
+        {
+            if (!Autograd.IsEnabled)
+            {
+                var first = layer.Forward(x, cos, sin, null, i, recorder);
+                recorded = first.Probabilities;
+                return first.Output;
+            }
+            var again = layer.Forward(x, cos, sin, null, i, ForwardRecorder.None);
+            replayed = again.Probabilities.RetainGrad();
+            return again.Output;
+        }, afterBackward: () =>
+        {
+            if (recorded is not null && replayed?.Grad is { } g) recorded.Grad = recorded.Grad is null ? g : Ops.AddInPlace(recorded.Grad, g);
+            replayed = null; // the local graph goes with it
+        });
+        return new AttentionResult(output, recorded!);
     }
 
     /// <summary>Logits [B, S', vocab] of hidden states [B, S', D]: final norm, then the output head.</summary>

@@ -9,6 +9,9 @@ internal sealed class ForwardRecorder(TraceOptions options)
     public static readonly ForwardRecorder None = new(TraceOptions.Plain);
 
     public TraceOptions Options { get; } = options;
+
+    /// <summary>Whether decoder layers are recorded as recomputed blocks (decided once per forward by the model).</summary>
+    public bool RecomputesLayers { get; init; }
     public List<Tensor> LanguageAttentions { get; } = [];
     public List<Tensor> VisionAttentions { get; } = [];
     public List<Tensor> LanguageHiddenStates { get; } = [];

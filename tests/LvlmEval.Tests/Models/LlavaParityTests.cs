@@ -87,6 +87,16 @@ public sealed class LlavaParityTests
         TensorAssert.Close(trace.ImageFeatures.Grad!.Data, reference.Read("grad_features"), Tolerance, "gradient at image features");
         TensorAssert.Close(trace.Pixels.Grad!.Data, reference.Read("grad_pixels"), Tolerance, "gradient at pixels");
 
+        // Layers recomputed in the backward (what a large model does when its full trace would not fit): same gradients.
+        var recomputed = model.Forward(prepared, [], TraceOptions.Everything with { RecomputeLayers = true });
+        recomputed.Backward(recomputed.Logit(position, token));
+        TensorAssert.Close(recomputed.Logits.Data, reference.Read("logits"), Tolerance, "logits, layers recomputed");
+        for (int i = 0; i < recomputed.LanguageAttentions.Count; i++)
+            TensorAssert.Close(recomputed.LanguageAttentions[i].Grad!.Data, reference.Read($"grad_lm_attn_{i}"), Tolerance, $"gradient at LM attention {i}, layers recomputed");
+        for (int i = 0; i < recomputed.LanguageHiddenStates.Count; i++)
+            TensorAssert.Close(recomputed.LanguageHiddenStates[i].Grad!.Data, reference.Read($"grad_lm_hidden_{i}"), Tolerance, $"gradient at LM hidden state {i}, layers recomputed");
+        TensorAssert.Close(recomputed.Pixels.Grad!.Data, reference.Read("grad_pixels"), Tolerance, "gradient at pixels, layers recomputed");
+
         var generated = model.Generate(prepared, 6);
         Assert.That(reference.Generated, Is.Not.Empty, "the fixture's first greedy token should not be EOS, or the comparison says little");
         Assert.That(generated.TokenIds, Is.EqualTo(reference.Generated), "greedy generation");

@@ -36,7 +36,10 @@ public sealed class MemoryEstimateTests
         var estimate = MemoryEstimator.Estimate(dir.Path);
         Assert.That(estimate.Tokens, Is.EqualTo(arch.ImageTokens + MemoryEstimator.DefaultTextTokens));
         Assert.That(estimate.GenerateBytes, Is.GreaterThan(estimate.WeightBytes + MemoryEstimator.RuntimeBytes));
-        Assert.That(estimate.PeakFor(new TraceOptions { Gradients = true }), Is.EqualTo(Math.Max(estimate.GenerateBytes, estimate.GradientExplanationBytes)));
+        Assert.That(estimate.PeakFor(new TraceOptions { Gradients = true, RecomputeLayers = false }), Is.EqualTo(Math.Max(estimate.GenerateBytes, estimate.GradientExplanationBytes)));
+        Assert.That(estimate.PeakFor(new TraceOptions { Gradients = true, RecomputeLayers = true }), Is.EqualTo(Math.Max(estimate.GenerateBytes, estimate.RecomputedGradientExplanationBytes)));
+        Assert.That(estimate.PeakFor(new TraceOptions { Gradients = true }), Is.EqualTo(Math.Max(estimate.GenerateBytes,
+            Math.Min(estimate.GradientExplanationBytes, estimate.RecomputedGradientExplanationBytes))), "the model recomputes layers when the full trace would not fit");
         Assert.That(estimate.PeakFor(new TraceOptions { LanguageAttentions = true }), Is.EqualTo(estimate.GenerateBytes));
     }
 
