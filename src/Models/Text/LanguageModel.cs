@@ -88,6 +88,7 @@ public sealed class LanguageModel
     private AttentionResult RecomputedLayer(int i, Tensor h, Tensor cos, Tensor sin, ForwardRecorder recorder)
     {
         var layer = _layers[i];
+        var replay = recorder.ForReplay();
         Tensor? recorded = null, replayed = null;
         var output = Ops.Recompute(h, x =>
         {
@@ -97,7 +98,7 @@ public sealed class LanguageModel
                 recorded = first.Probabilities;
                 return first.Output;
             }
-            var again = layer.Forward(x, cos, sin, null, i, ForwardRecorder.None);
+            var again = layer.Forward(x, cos, sin, null, i, replay);
             replayed = again.Probabilities.RetainGrad();
             return again.Output;
         }, afterBackward: () =>

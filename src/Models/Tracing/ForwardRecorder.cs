@@ -80,5 +80,8 @@ internal sealed class ForwardRecorder(TraceOptions options)
         return mask;
     }
 
+    /// <summary>A recorder for re-running a layer in the backward: the same attention edits, nothing recorded.</summary>
+    public ForwardRecorder ForReplay() => Options.AttentionBlocks.Count == 0 ? None : new ForwardRecorder(TraceOptions.Plain with { AttentionBlocks = Options.AttentionBlocks });
+
     public Tensor Retain(Tensor t) => Options.Gradients && t.RequiresGrad ? t.RetainGrad() : t;
 }
