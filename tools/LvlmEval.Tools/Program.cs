@@ -21,8 +21,7 @@ public static class Program
                 return 2;
             }
         }
-        Console.Error.WriteLine($"usage: lvlm-eval-tools {ExplainersPointingCommand.Usage}
-(train-tiny, models inspect and datasets inspect are lvlm-eval verbs)");
+        Console.Error.WriteLine($"usage: lvlm-eval-tools {ExplainersPointingCommand.Usage}\n(train-tiny, models inspect and datasets inspect are lvlm-eval verbs)");
         return 2;
     }
 }
