@@ -27,13 +27,15 @@ public static class ReportWriter
             AccuracySection.Render(context),
             GallerySection.Render(context),
         };
+        bool hallucination = HallucinationSection.Applies(context);
+        if (hallucination) sections.Insert(sections.Count - 1, HallucinationSection.Render(context));
         var probes = LvlmEval.Probing.Probes.ProbeRun.Read(runDir);
         if (probes.Count > 0) sections.Add(ProbesSection.Render(probes, context.Embed));
         var notes = WriteCharts(context.Charts, Path.Combine(runDir, "charts"), options);
         var m = run.Manifest;
         string html = HtmlPage.Render($"LvlmEval report · {m.RunId}",
             $"{string.Join(", ", m.Models)} on {string.Join(", ", m.Datasets.Select(d => d.Name))} · config {m.ConfigHash} · commit {m.CodeCommit}",
-            [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), ("reliance", "Reliance"), ("accuracy", "Accuracy"), ("gallery", "Gallery"), .. (probes.Count > 0 ? new[] { ("probes", "Probes") } : [])],
+            [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), ("reliance", "Reliance"), ("accuracy", "Accuracy"), .. (hallucination ? new[] { ("hallucination", "Hallucination") } : []), ("gallery", "Gallery"), .. (probes.Count > 0 ? new[] { ("probes", "Probes") } : [])],
             sections, notes);
         return WriteAtomically(Path.Combine(runDir, "report.html"), html);
     }
