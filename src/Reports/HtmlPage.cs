@@ -18,7 +18,7 @@ internal static class HtmlPage
         table.maps th{text-align:right;padding-right:10px;font-weight:normal;color:#333;vertical-align:middle}
         figure.map{display:inline-block;margin:2px 6px 6px 0;text-align:center;font-size:11px;max-width:170px}figure.map img{display:block;image-rendering:auto}
         figure.best figcaption{color:#2a7a2a}figure.worst figcaption{color:#a33}.sample{margin:10px 0 18px}.qa{margin:4px 0}
-        tr.flag-regression td{background:#fbe9e9}tr.flag-improvement td{background:#e6f4e6}
+        tr.flag-regression td{background:#fbe9e9}tr.flag-improvement td{background:#e6f4e6}tr.flag-changed td,tr.flag-samples_lost td,tr.flag-removed td{background:#fdf3dc}
         """;
 
     // Click a leaderboard header to sort its rows by that column's mean (the table's first click sorts best first).
@@ -44,7 +44,7 @@ internal static class HtmlPage
         })();
         """;
 
-    public static string Render(string title, string subtitle, IEnumerable<(string Id, string Label)> navigation, IEnumerable<string> sections, IEnumerable<string> notes)
+    public static string Render(string title, string subtitle, IEnumerable<(string Id, string Label)> navigation, IEnumerable<string> sections)
     {
         var sb = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
         sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -53,13 +53,6 @@ internal static class HtmlPage
         foreach (var (id, label) in navigation) sb.Append("<a href=\"#").Append(id).Append("\">").Append(Html.E(label)).Append("</a>");
         sb.Append("<a id=\"explorer-link\" href=\"/\" hidden>Samples in the explorer</a></nav><main>");
         foreach (var section in sections) sb.Append(section);
-        var noteList = notes.ToList();
-        if (noteList.Count > 0)
-        {
-            sb.Append("<section id=\"notes\"><h2>Notes</h2><ul>");
-            foreach (var note in noteList) sb.Append("<li>").Append(Html.E(note)).Append("</li>");
-            sb.Append("</ul></section>");
-        }
         return sb.Append("</main><script>").Append(Script).Append("</script></body></html>").ToString();
     }
 }

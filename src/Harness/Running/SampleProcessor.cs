@@ -8,6 +8,7 @@ using LvlmEval.Metrics;
 using LvlmEval.Metrics.Hallucination;
 using LvlmEval.Models.Editing;
 using LvlmEval.Models.Tracing;
+using LvlmEval.Metrics.Reliance;
 using LvlmEval.Models.Llava;
 
 namespace LvlmEval.Harness.Running;
@@ -18,9 +19,6 @@ namespace LvlmEval.Harness.Running;
 /// </summary>
 internal sealed class SampleProcessor(ExperimentConfig config, string runId, RunTimings timings)
 {
-    /// <summary>Metric name a sample-level metric uses for the image-reliance figure copied into the samples table.</summary>
-    public const string ImageRelianceMetric = "image_reliance";
-
     public SampleResult Process(LlavaModel model, ModelSpec modelSpec, DatasetSpec dataset, Sample sample, bool needSampleRow,
         IReadOnlyList<ComponentSpec<IExplainer>> explainers)
     {
@@ -82,10 +80,10 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
         if (needSampleRow)
         {
             RunMetrics(context, "", MetricScope.Sample, modelName, dataset.Name, edit, scores, curves, errors);
-            var reliance = scores.FirstOrDefault(s => s.Explainer.Length == 0 && s.Metric == ImageRelianceMetric && s.TokenIndex == -1);
+            var blank = scores.FirstOrDefault(s => s.Explainer.Length == 0 && s.Metric == BehaviouralRelianceMetric.BlankLogProbabilityDeltaRow && s.TokenIndex == -1);
             row = new SampleRecord(runId, modelName, dataset.Name, sample.Split, sample.Id, sample.Question, sample.QuestionType,
                 JsonSerializer.Serialize(sample.Answers), generation.Text, JsonSerializer.Serialize(generation.TokenIds),
-                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), reliance?.Value, generationTime.TotalMilliseconds, edit);
+                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), blank is null ? null : BehaviouralRelianceMetric.ImageReliance(blank.Value), generationTime.TotalMilliseconds, edit);
         }
 
         // Generate once, trace once: one traced forward recording what every pending explainer reads serves them all.

@@ -1,4 +1,3 @@
-using LvlmEval.Common;
 using MetricsBootstrap = LvlmEval.Metrics.Statistics.BootstrapInterval;
 
 namespace LvlmEval.Reports.Statistics;
@@ -20,27 +19,5 @@ public static class ReportStatistics
         if (finite.Count == 0) return MeanInterval.Empty;
         var ci = MetricsBootstrap.OfMean(finite, seed, resamples);
         return new MeanInterval(ci.Mean, ci.Lower, ci.Upper, ci.Count);
-    }
-}
-
-/// <summary>Bootstrap interval of a difference of means between two independent samples (each resampled separately), for runs that scored different samples.</summary>
-public static class BootstrapDifference
-{
-    /// <summary>mean(<paramref name="b"/>) − mean(<paramref name="a"/>) with its percentile interval; empty when either side is empty.</summary>
-    public static MeanInterval Of(IReadOnlyList<double> a, IReadOnlyList<double> b, int seed, int resamples = 2000, double alpha = 0.05)
-    {
-        if (a.Count == 0 || b.Count == 0) return MeanInterval.Empty;
-        var rng = new Random(seed);
-        var deltas = new double[resamples];
-        for (int r = 0; r < resamples; r++) deltas[r] = ResampledMean(b, rng) - ResampledMean(a, rng);
-        Array.Sort(deltas);
-        return new MeanInterval(b.Average() - a.Average(), Quantiles.Linear(deltas, alpha / 2), Quantiles.Linear(deltas, 1 - alpha / 2), Math.Min(a.Count, b.Count));
-    }
-
-    private static double ResampledMean(IReadOnlyList<double> values, Random rng)
-    {
-        double sum = 0;
-        for (int i = 0; i < values.Count; i++) sum += values[rng.Next(values.Count)];
-        return sum / values.Count;
     }
 }
