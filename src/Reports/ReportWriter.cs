@@ -27,6 +27,8 @@ public static class ReportWriter
             AccuracySection.Render(context),
             GallerySection.Render(context),
         };
+        bool causal = CausalSection.Applies(context);
+        if (causal) sections.Insert(3, CausalSection.Render(context));
         bool hallucination = HallucinationSection.Applies(context);
         if (hallucination) sections.Insert(sections.Count - 1, HallucinationSection.Render(context));
         var probes = LvlmEval.Probing.Probes.ProbeRun.Read(runDir);
@@ -35,7 +37,7 @@ public static class ReportWriter
         var m = run.Manifest;
         string html = HtmlPage.Render($"LvlmEval report · {m.RunId}",
             $"{string.Join(", ", m.Models)} on {string.Join(", ", m.Datasets.Select(d => d.Name))} · config {m.ConfigHash} · commit {m.CodeCommit}",
-            [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), ("reliance", "Reliance"), ("accuracy", "Accuracy"), .. (hallucination ? new[] { ("hallucination", "Hallucination") } : []), ("gallery", "Gallery"), .. (probes.Count > 0 ? new[] { ("probes", "Probes") } : [])],
+            [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), .. (causal ? new[] { ("causal", "Causal") } : []), ("reliance", "Reliance"), ("accuracy", "Accuracy"), .. (hallucination ? new[] { ("hallucination", "Hallucination") } : []), ("gallery", "Gallery"), .. (probes.Count > 0 ? new[] { ("probes", "Probes") } : [])],
             sections);
         return WriteAtomically(Path.Combine(runDir, "report.html"), html);
     }
