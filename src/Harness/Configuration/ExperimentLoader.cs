@@ -113,7 +113,7 @@ public static class ExperimentLoader
         {
             dtype = y.String(d, "model.dtype").ToLowerInvariant();
             if (!DTypes.Contains(dtype))
-                throw y.Error(d, $"model.dtype '{dtype}' is not supported; valid dtypes: {string.Join(", ", DTypes)} (F16/BF16 weights are widened to float32 on load)");
+                throw y.Error(d, $"model.dtype '{dtype}' is not supported; valid dtypes: {string.Join(", ", DTypes)} (auto keeps F16/BF16 weight matrices in their stored width; float32 widens every weight on load)");
         }
         var edits = map.TryGetValue("edits", out var e) ? EditReader.Read(y, e) : [];
         return new ModelSpec(name, path, dtype, y.At(node)) { Edits = edits };

@@ -5,6 +5,7 @@ using LvlmEval.Common;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Results;
 using LvlmEval.Models.Llava;
+using LvlmEval.Models;
 using LvlmEval.Tensors;
 
 namespace LvlmEval.Harness.Running;
@@ -36,6 +37,7 @@ public static class ExperimentRunner
 
     private static RunSummary RunWithThreads(ExperimentConfig config, RunOptions options, TextWriter output, bool interactive)
     {
+        MemoryBudget.Check(config, options.AvailableMemoryBytes ?? MemoryEstimator.AvailableBytes());
         var timings = new RunTimings();
         var folder = new RunFolder(options.Output ?? config.Output);
         int shard = options.ShardIndex, shardCount = options.ShardCount;
@@ -144,7 +146,7 @@ public static class ExperimentRunner
     private static LlavaModel LoadModel(ModelSpec spec, ExperimentConfig config, RunTimings timings)
     {
         var clock = Stopwatch.StartNew();
-        var model = LlavaModel.Load(spec.Path);
+        var model = LlavaModel.Load(spec.Path, MemoryBudget.StorageOf(spec));
         timings.AddModelLoading(clock.Elapsed);
         foreach (var explainer in config.Explainers)
         {

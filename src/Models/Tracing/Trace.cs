@@ -83,7 +83,7 @@ public sealed class Trace
     {
         using var mode = GradientScope();
         var row = Ops.Select(Ops.Select(hidden, 0, batch), 0, position);
-        var head = Ops.Narrow(_model.Language.LmHead, 0, tokenId, 1);
+        var head = _model.Language.LmHead.RowsAsTensor(tokenId, 1);
         return Ops.Reshape(Ops.Linear(_model.Language.FinalNorm.Forward(row), head), []);
     }
 
