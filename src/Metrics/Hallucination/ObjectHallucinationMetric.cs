@@ -80,7 +80,7 @@ public sealed class ObjectHallucinationMetric(ParameterSet parameters) : IMetric
     private static int[] FindYesTokens(LlavaModel model)
     {
         var tokenizer = model.Tokenizer ?? throw new InvalidOperationException($"{model.Folder}: tokenizer.json is missing; the yes-probability needs it.");
-        int vocabulary = Math.Min(model.Language.LmHead.Dim(0), tokenizer.VocabularySize);
+        int vocabulary = Math.Min(model.Language.LmHead.Rows, tokenizer.VocabularySize);
         var ids = new List<int>();
         for (int id = 0; id < vocabulary; id++)
             if (string.Equals(tokenizer.Decode([id], skipSpecialTokens: true).Trim(), "yes", StringComparison.OrdinalIgnoreCase)) ids.Add(id);
