@@ -1,12 +1,15 @@
 namespace LvlmEval.Results;
 
-/// <summary>One row of the <c>samples</c> table: a model's answer to one dataset sample and its task score.</summary>
+/// <summary>
+/// One row of the <c>samples</c> table: a model's answer to one dataset sample and its task score; <see cref="Edit"/>
+/// names the hidden-state edits the model ran under (null: none), e.g. <c>project-away(objects=from-question,…)</c>.
+/// </summary>
 public sealed record SampleRecord(
     string RunId, string Model, string Dataset, string Split, string SampleId, string Question, string? QuestionType,
-    string References, string Answer, string AnswerTokenIds, double TaskScore, double? ImageReliance, double GenerationMs);
+    string References, string Answer, string AnswerTokenIds, double TaskScore, double? ImageReliance, double GenerationMs, string? Edit = null);
 
-/// <summary>One row of the <c>scores</c> table; <see cref="Explainer"/> is "" for sample-level metrics and <see cref="TokenIndex"/> −1 for the sequence.</summary>
-public sealed record ScoreRecord(string RunId, string Model, string Dataset, string SampleId, string Explainer, string Metric, int TokenIndex, double Value);
+/// <summary>One row of the <c>scores</c> table; <see cref="Explainer"/> is "" for sample-level metrics and <see cref="TokenIndex"/> −1 for the sequence; <see cref="Edit"/> as in <see cref="SampleRecord"/>.</summary>
+public sealed record ScoreRecord(string RunId, string Model, string Dataset, string SampleId, string Explainer, string Metric, int TokenIndex, double Value, string? Edit = null);
 
 /// <summary>One point of a perturbation curve in the <c>curves</c> table.</summary>
 public sealed record CurveRecord(string RunId, string Model, string Dataset, string SampleId, string Explainer, string Metric, int Step, double Fraction, double Score);

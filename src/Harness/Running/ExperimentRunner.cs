@@ -105,7 +105,7 @@ public static class ExperimentRunner
                             var current = model;
                             queue.Submit(() => entry.Error is { } error
                                 ? new SampleResult(null, [], [], [], [new ErrorRecord(modelSpec.Name, spec.Name, id, null, "load", error.ToString(), 0, 0)])
-                                : processor.Process(current, modelSpec.Name, spec, entry.Sample!, needRow, pending),
+                                : processor.Process(current, modelSpec, spec, entry.Sample!, needRow, pending),
                                 $"{modelSpec.Name} · {spec.Name} · {id}");
                         }
                     // One model's samples finish before the next model loads.
