@@ -332,6 +332,23 @@ public sealed class LlavaModel
         return p;
     }
 
+    // ---- answer scoring ----
+
+    /// <summary>
+    /// Answer log-probabilities for these ids: [B][T] teacher-forced log p(y_t | x_b, prompt, y_&lt;t) of every token of
+    /// <paramref name="answerIds"/> after <paramref name="prepared"/>'s prompt, for every image of its batch, from one
+    /// forward without gradients (logits only from the last prompt position); <paramref name="attentionBlocks"/> removes
+    /// attention edges in that forward (attention knockout). Explainers, metrics and the CLI score answers through this.
+    /// </summary>
+    public double[][] AnswerLogProbabilities(PreparedInput prepared, ReadOnlySpan<int> answerIds, IReadOnlyList<AttentionBlock>? attentionBlocks = null)
+    {
+        if (answerIds.Length == 0) throw new ArgumentException("The answer is empty; there is nothing to score.", nameof(answerIds));
+        var trace = Forward(prepared, answerIds, TraceOptions.Plain with { LogitsFrom = prepared.TokenIds.Length - 1, AttentionBlocks = attentionBlocks ?? [] });
+        var result = new double[trace.Logits.Dim(0)][];
+        for (int b = 0; b < result.Length; b++) result[b] = trace.AnswerTokenLogProbabilities(b);
+        return result;
+    }
+
     // ---- traced forward ----
 
     /// <summary>Bytes the weights take in memory (half-width matrices at their stored size, the rest as float32).</summary>
