@@ -42,7 +42,7 @@ internal static class CausalSection
         {
             var series = group.GroupBy(c => c.Model).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(byModel => Line(context, byModel.Key, byModel.ToList(), group.Key.Dataset, group.Key.Metric)).ToList();
-            var frame = new ChartFrame(Html.Slug("knockout", group.Key.Dataset, group.Key.Metric), $"{group.Key.Metric} · {group.Key.Dataset}", "layer", "Δ log p(answer)");
+            var frame = new ChartFrame(Html.Slug("knockout", group.Key.Dataset, group.Key.Metric), $"{group.Key.Metric} · {group.Key.Dataset}", "layer", "Δ log p(answer)") { IntegerX = true };
             sb.Append(context.Embed(LineChart.Render(frame, series)));
         }
         sb.Append("</div>");
