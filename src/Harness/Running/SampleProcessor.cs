@@ -68,7 +68,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
             var reliance = scores.FirstOrDefault(s => s.Explainer.Length == 0 && s.Metric == ImageRelianceMetric && s.TokenIndex == -1);
             row = new SampleRecord(runId, modelName, dataset.Name, sample.Split, sample.Id, sample.Question, sample.QuestionType,
                 JsonSerializer.Serialize(sample.Answers), generation.Text, JsonSerializer.Serialize(generation.TokenIds),
-                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), reliance?.Value, generationTime.TotalMilliseconds);
+                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), reliance?.Value, generationTime.TotalMilliseconds, sample.ImageId);
         }
 
         // Generate once, trace once: one traced forward recording what every pending explainer reads serves them all.

@@ -10,37 +10,65 @@ public readonly record struct MeanInterval(double Mean, double Lower, double Upp
     public static MeanInterval Empty { get; } = new(double.NaN, double.NaN, double.NaN, 0);
 }
 
-/// <summary>The report's summaries: the metrics library's seeded percentile bootstrap of the mean over the finite values.</summary>
+/// <summary>A value and the independent unit (image) it belongs to.</summary>
+public readonly record struct UnitValue(string Unit, double Value);
+
+/// <summary>The report's summaries: the metrics library's seeded cluster bootstrap of the mean over the finite values, resampling images.</summary>
 public static class ReportStatistics
 {
-    /// <summary>Mean and 95 % interval of the finite <paramref name="values"/> (non-finite ones are left out); empty input gives <see cref="MeanInterval.Empty"/>.</summary>
-    public static MeanInterval Summarise(IEnumerable<double> values, int seed, int resamples)
+    /// <summary>Mean and 95 % interval of the finite values, each value its own unit; empty input gives <see cref="MeanInterval.Empty"/>.</summary>
+    public static MeanInterval Summarise(IEnumerable<double> values, int seed, int resamples) =>
+        Summarise(values.Select((v, i) => new UnitValue(i.ToString(System.Globalization.CultureInfo.InvariantCulture), v)), seed, resamples);
+
+    /// <summary>
+    /// Mean and 95 % interval of the finite values (non-finite ones are left out), resampling their units (images) with
+    /// replacement; empty input gives <see cref="MeanInterval.Empty"/>.
+    /// </summary>
+    public static MeanInterval Summarise(IEnumerable<UnitValue> values, int seed, int resamples)
     {
-        var finite = values.Where(double.IsFinite).ToList();
+        var finite = values.Where(v => double.IsFinite(v.Value)).ToList();
         if (finite.Count == 0) return MeanInterval.Empty;
-        var ci = MetricsBootstrap.OfMean(finite, seed, resamples);
+        var ci = MetricsBootstrap.OfClusteredMean(finite.Select(v => v.Value).ToList(), finite.Select(v => v.Unit).ToList(), seed, resamples);
         return new MeanInterval(ci.Mean, ci.Lower, ci.Upper, ci.Count);
     }
 }
 
-/// <summary>Bootstrap interval of a difference of means between two independent samples (each resampled separately), for runs that scored different samples.</summary>
+/// <summary>Bootstrap interval of a difference of means between two independent samples (each resampled separately, by unit), for runs that scored different samples.</summary>
 public static class BootstrapDifference
 {
-    /// <summary>mean(<paramref name="b"/>) − mean(<paramref name="a"/>) with its percentile interval; empty when either side is empty.</summary>
-    public static MeanInterval Of(IReadOnlyList<double> a, IReadOnlyList<double> b, int seed, int resamples = 2000, double alpha = 0.05)
+    /// <summary>mean(<paramref name="b"/>) − mean(<paramref name="a"/>) with its percentile interval, each value its own unit; empty when either side is empty.</summary>
+    public static MeanInterval Of(IReadOnlyList<double> a, IReadOnlyList<double> b, int seed, int resamples = 2000, double alpha = 0.05) =>
+        Of(a.Select((v, i) => new UnitValue("a" + i, v)).ToList(), b.Select((v, i) => new UnitValue("b" + i, v)).ToList(), seed, resamples, alpha);
+
+    /// <summary>
+    /// mean(<paramref name="b"/>) − mean(<paramref name="a"/>) with its percentile interval: each side's units (images) are
+    /// resampled with replacement and the mean taken over their values; empty when either side is empty.
+    /// </summary>
+    public static MeanInterval Of(IReadOnlyList<UnitValue> a, IReadOnlyList<UnitValue> b, int seed, int resamples = 2000, double alpha = 0.05)
     {
         if (a.Count == 0 || b.Count == 0) return MeanInterval.Empty;
+        var ua = Units(a);
+        var ub = Units(b);
         var rng = new Random(seed);
         var deltas = new double[resamples];
-        for (int r = 0; r < resamples; r++) deltas[r] = ResampledMean(b, rng) - ResampledMean(a, rng);
+        for (int r = 0; r < resamples; r++) deltas[r] = ResampledMean(ub, rng) - ResampledMean(ua, rng);
         Array.Sort(deltas);
-        return new MeanInterval(b.Average() - a.Average(), Quantiles.Linear(deltas, alpha / 2), Quantiles.Linear(deltas, 1 - alpha / 2), Math.Min(a.Count, b.Count));
+        return new MeanInterval(b.Average(v => v.Value) - a.Average(v => v.Value), Quantiles.Linear(deltas, alpha / 2), Quantiles.Linear(deltas, 1 - alpha / 2), Math.Min(a.Count, b.Count));
     }
 
-    private static double ResampledMean(IReadOnlyList<double> values, Random rng)
+    private static (double Sum, int Count)[] Units(IReadOnlyList<UnitValue> values) =>
+        values.GroupBy(v => v.Unit, StringComparer.Ordinal).Select(g => (g.Sum(v => v.Value), g.Count())).ToArray();
+
+    private static double ResampledMean((double Sum, int Count)[] units, Random rng)
     {
         double sum = 0;
-        for (int i = 0; i < values.Count; i++) sum += values[rng.Next(values.Count)];
-        return sum / values.Count;
+        long n = 0;
+        for (int i = 0; i < units.Length; i++)
+        {
+            var (s, c) = units[rng.Next(units.Length)];
+            sum += s;
+            n += c;
+        }
+        return sum / n;
     }
 }
