@@ -84,7 +84,7 @@ public sealed class DexArExplainer : IExplainer
                     maxText = Math.Max(maxText, text);
                     float w = _headFilter ? Math.Max(image - text, 0) : 1;
                     weights[(t * used + k) * heads + h] = w;
-                    row.Slice(context.Prepared.PatchTokenStart, patches).CopyTo(imageGradients.AsSpan(((t * used + k) * heads + h) * patches, patches));
+                    context.PatchValues(row).CopyTo(imageGradients.AsSpan(((t * used + k) * heads + h) * patches, patches));
                     System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, w, relevance, relevance);
                 }
             }
@@ -106,10 +106,10 @@ public sealed class DexArExplainer : IExplainer
             }
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(map, delta[t], sequence, sequence);
             MapMath.MinMaxInPlace(map);
-            tokens.Add(new TokenExplanation(t, context.AnswerIds[t], context.Map(map), positionRelevance[t]));
+            tokens.Add(new TokenExplanation(t, context.AnswerIds[t], context.Map(context.MarkMissingPatches(map)), positionRelevance[t]));
         }
         MapMath.MinMaxInPlace(sequence);
-        return context.Finish(Name, tokens, context.Map(sequence));
+        return context.Finish(Name, tokens, context.Map(context.MarkMissingPatches(sequence)));
     }
 
     // Mean of the k largest |g| over the image tokens, or over the text positions (everything else up to the query).
