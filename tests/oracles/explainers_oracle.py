@@ -7,7 +7,8 @@ LLaVA reference forward of llava_oracle.py. Every quantity comes from torch auto
              "image_start": i, "image_count": n, "patch_start": p, "grid": [gh, gw],
              "dexar_last_layers": K, "ig_steps": n, "ig_baseline": "black" | "mean"}
       Writes float64 files: relevancy_{t} (patch map), relevancy_pos_{t} (row of R − I), dexar_{t}, dexar_seq, gradcam_{t},
-      gradcam_seq, ig_{t} (patch map, |Σ_c| pooled by sum), ig_pixels_{t}, hc_importance_{t} [L,H], hc_{t}, hc_pos_{t}.
+      gradcam_seq, ig_{t} (patch map, |Σ_c| pooled by sum), ig_pixels_{t}, hc_importance_{t} [L,H], hc_{t}, hc_pos_{t};
+      with "methods": [..., "dexar_wrapper"] also dexar_wrapper_{t}, dexar_wrapper_seq (the reference wrapper transcribed).
 """
 import json
 import os
@@ -107,6 +108,53 @@ def dexar(m, s, ids, pixels, out):
     write(out, "dexar_seq", seq_map)
 
 
+def dexar_wrapper(m, s, ids, pixels, out):
+    """A line-by-line transcription of WalBouss/DEX-AR dexar/wrapper.py (compute_dexar), two of its details kept as they
+    are: it reads Hugging Face's hidden_states[1:], whose last entry is already final-normed, and normalises again; its
+    text scores skip the first token after the image (grad[..., idx_img_tok_end + 1: -n - 1])."""
+    L_ = m.tc["num_hidden_layers"]
+    start = L_ - s["dexar_last_layers"]
+    img0, img1 = s["image_start"], s["image_start"] + s["image_count"]
+    norm_w, eps = m.W["language_model.model.norm.weight"], m.tc["rms_norm_eps"]
+    all_grads, all_img, all_txt = [], [], []
+    for n, tok in enumerate(s["answer_ids"]):
+        seq = ids[: s["answer_start"] + n]
+        _, rec = m.forward(seq, pixels.detach())
+        # HF: hidden_states = (embeddings, layer 1 … layer L−1 outputs, norm(layer L output)); the wrapper drops the first.
+        hidden = list(rec.lm_hidden[1:])
+        hidden[-1] = L.rms_norm(hidden[-1], norm_w, eps)
+        grads, s_img, s_txt = [], [], []
+        for l in range(start, L_):
+            z = L.logits_of(m.W, m.tc, hidden[l][:, -1])[0, tok]
+            g = torch.autograd.grad(z, [rec.lm_attn[l]], retain_graph=True)[0]
+            new_text = g[:, :, -1, -n - 1:].clamp(min=0)
+            prompt = torch.cat([g[:, :, -1, :img0], g[:, :, -1, img1 + 1: -n - 1]], dim=-1).clamp(min=0)
+            text = torch.cat([prompt, new_text], dim=-1)
+            gi = g[:, :, -1, img0:img1].clamp(min=0)
+            grads.append(gi.detach())
+            s_img.append(topk_norm(gi, 1))
+            s_txt.append(topk_norm(text, 1))
+        all_img.append(torch.cat(s_img))
+        all_txt.append(torch.cat(s_txt))
+        all_grads.append(torch.cat(grads))
+    G = torch.stack(all_grads)
+    G = (G - G.min()) / (G.max() - G.min())
+    img, txt = torch.stack(all_img), torch.stack(all_txt)
+    T, K, H = G.shape[0], G.shape[1], G.shape[2]
+    w = (img - txt).clamp(min=0).view(T, K, H)
+    filtered = G * w.unsqueeze(-1)
+    for t in range(T):
+        hm = filtered[t].sum(dim=[0, 1])
+        if hm.max() > hm.min():
+            hm = (hm - hm.min()) / (hm.max() - hm.min())
+        write(out, f"dexar_wrapper_{t}", hm)
+    delta = (img.view(T, -1).max(dim=-1)[0] - txt.view(T, -1).max(dim=-1)[0]).clamp(min=0)
+    seq_map = (filtered * delta[:, None, None, None]).sum(dim=[0, 1, 2])
+    if seq_map.max() > seq_map.min():
+        seq_map = (seq_map - seq_map.min()) / (seq_map.max() - seq_map.min())
+    write(out, "dexar_wrapper_seq", seq_map)
+
+
 def answer_logprobs(m, s, logits, ids):
     a = s["answer_start"]
     lp = torch.log_softmax(logits[0, a - 1: len(ids) - 1], dim=-1)
@@ -193,7 +241,8 @@ def run(model_dir, spec_path, out):
     s["patches"] = s["grid"][0] * s["grid"][1]
     pixels = torch.from_numpy(np.fromfile(s["pixels"], dtype="<f4").astype(np.float64).reshape(s["pixels_shape"]))
     for method in s.get("methods", ["relevancy", "dexar", "gradcam", "ig", "hc"]):
-        {"relevancy": relevancy, "dexar": dexar, "gradcam": gradcam, "ig": integrated_gradients, "hc": head_contribution}[method](m, s, ids, pixels, out)
+        {"relevancy": relevancy, "dexar": dexar, "dexar_wrapper": dexar_wrapper, "gradcam": gradcam, "ig": integrated_gradients,
+         "hc": head_contribution}[method](m, s, ids, pixels, out)
     print("{}")
 
 
