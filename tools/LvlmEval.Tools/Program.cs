@@ -32,6 +32,18 @@ public static class Program
                 return 2;
             }
         }
+        if (args is ["explainers", "randomisation", ..])
+        {
+            try
+            {
+                return ExplainersRandomisationCommand.Run(args[2..], Console.Out);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or LvlmEval.Common.ParameterException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        }
         if (args is ["explainers", "pointing", ..])
         {
             try
@@ -58,7 +70,7 @@ public static class Program
                 return 1;
             }
         }
-        Console.Error.WriteLine($"usage: lvlm-eval-tools models inspect DIR\n       lvlm-eval-tools {DatasetsInspectCommand.Usage}\n       lvlm-eval-tools {TrainTinyCommand.Usage}\n       lvlm-eval-tools {ExplainersPointingCommand.Usage}");
+        Console.Error.WriteLine($"usage: lvlm-eval-tools models inspect DIR\n       lvlm-eval-tools {DatasetsInspectCommand.Usage}\n       lvlm-eval-tools {TrainTinyCommand.Usage}\n       lvlm-eval-tools {ExplainersPointingCommand.Usage}\n       lvlm-eval-tools {ExplainersRandomisationCommand.Usage}");
         return 2;
     }
 }

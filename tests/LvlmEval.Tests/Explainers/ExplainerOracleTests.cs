@@ -97,7 +97,11 @@ public sealed class ExplainerOracleTests
         Assert.That(gap, Is.GreaterThan(100 * Tolerance), "the default differs from the wrapper (double norm, text slice)");
     }
 
-    private static LlavaReference RunOracle(ExplainerFixture fx, int lastLayers, int steps, string baseline, params string[] methods)
+    private static LlavaReference RunOracle(ExplainerFixture fx, int lastLayers, int steps, string baseline, params string[] methods) =>
+        RunOracle(fx, lastLayers, steps, baseline, null, methods);
+
+    /// <summary>Runs tests/oracles/explainers_oracle.py on the fixture; <paramref name="extra"/> adds spec fields some methods read.</summary>
+    internal static LlavaReference RunOracle(ExplainerFixture fx, int lastLayers, int steps, string baseline, JsonObject? extra, params string[] methods)
     {
         var work = fx.File("oracle");
         Directory.CreateDirectory(work);
@@ -117,6 +121,7 @@ public sealed class ExplainerOracleTests
             ["dexar_last_layers"] = lastLayers, ["ig_steps"] = steps, ["ig_baseline"] = baseline,
         };
         if (methods.Length > 0) spec["methods"] = new JsonArray(methods.Select(m => (JsonNode)m).ToArray());
+        foreach (var (key, value) in extra ?? []) spec[key] = value?.DeepClone();
         var specFile = Path.Combine(work, "spec.json");
         File.WriteAllText(specFile, spec.ToJsonString());
         var outDir = Path.Combine(work, "out");
