@@ -2,7 +2,7 @@
 # Installs everything LvlmEval needs on a fresh Debian machine. Idempotent; silent when all is present.
 #   native libraries: OpenBLAS (sgemm), libjpeg-turbo, libspng, ICU (Unicode normalization for tokenizers)
 #   test oracles:     Debian's python3 with PyTorch, NumPy, Pillow and matplotlib; Node packages in tests/oracles
-#   reports:          Chromium (headless) rasterises report charts to PNG and runs the report's browser tests
+#   reports:          DejaVu fonts for chart text (ScottPlot); Chromium only runs the report's and explorer's browser tests
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -16,6 +16,7 @@ debian_packages=(
   python3-pil
   python3-sklearn
   python3-matplotlib
+  fonts-dejavu-core
   chromium
 )
 

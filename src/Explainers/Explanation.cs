@@ -14,4 +14,7 @@ public sealed record Explanation
 
     /// <summary>Model calls and time spent.</summary>
     public required ExplainerCost Cost { get; init; }
+
+    /// <summary>Layer-resolved effects the method measured (causal tracing's layer × group table); empty for most methods.</summary>
+    public IReadOnlyList<EffectPoint> Effects { get; init; } = [];
 }

@@ -48,7 +48,7 @@ public sealed class TraceCache
         foreach (var t in _traces)
             if (Covers(t.Options, needed)) return t;
         // Hooks edit the forward, so a hooked request never shares; otherwise the plan rides along (its logits start where asked).
-        var options = _plan is { } plan && needed.Hooks.Count == 0 ? Join(plan, needed) with { LogitsFrom = needed.LogitsFrom } : needed;
+        var options = _plan is { } plan && !needed.HasEdits ? Join(plan, needed) with { LogitsFrom = needed.LogitsFrom } : needed;
         var trace = run(options);
         lock (_traces) _traces.Add(trace);
         return trace;
@@ -57,7 +57,7 @@ public sealed class TraceCache
     /// <summary>Options recording everything either <paramref name="a"/> or <paramref name="b"/> records (logits from the earlier start; no hooks).</summary>
     public static TraceOptions Join(TraceOptions a, TraceOptions b)
     {
-        if (a.Hooks.Count > 0 || b.Hooks.Count > 0) throw new ArgumentException("Traces with hidden-state hooks cannot be joined.");
+        if (a.HasEdits || b.HasEdits) throw new ArgumentException("Traces with hidden-state hooks or attention blocks cannot be joined.");
         bool gradients = a.Gradients || b.Gradients;
         return new TraceOptions
         {
@@ -81,6 +81,6 @@ public sealed class TraceCache
         && (have.LanguageValues || !need.LanguageValues)
         && (have.VisionHiddenStates || !need.VisionHiddenStates)
         && (!need.Gradients || (have.Gradients && (have.GradientsToPixels || !need.GradientsToPixels)))
-        && have.Hooks.Count == 0 && need.Hooks.Count == 0
+        && !have.HasEdits && !need.HasEdits
         && have.LogitsFrom <= need.LogitsFrom;
 }

@@ -44,7 +44,7 @@ internal static class HtmlPage
         })();
         """;
 
-    public static string Render(string title, string subtitle, IEnumerable<(string Id, string Label)> navigation, IEnumerable<string> sections, IEnumerable<string> notes)
+    public static string Render(string title, string subtitle, IEnumerable<(string Id, string Label)> navigation, IEnumerable<string> sections)
     {
         var sb = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
         sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -53,13 +53,6 @@ internal static class HtmlPage
         foreach (var (id, label) in navigation) sb.Append("<a href=\"#").Append(id).Append("\">").Append(Html.E(label)).Append("</a>");
         sb.Append("<a id=\"explorer-link\" href=\"/\" hidden>Samples in the explorer</a></nav><main>");
         foreach (var section in sections) sb.Append(section);
-        var noteList = notes.ToList();
-        if (noteList.Count > 0)
-        {
-            sb.Append("<section id=\"notes\"><h2>Notes</h2><ul>");
-            foreach (var note in noteList) sb.Append("<li>").Append(Html.E(note)).Append("</li>");
-            sb.Append("</ul></section>");
-        }
         return sb.Append("</main><script>").Append(Script).Append("</script></body></html>").ToString();
     }
 }

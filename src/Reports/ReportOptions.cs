@@ -1,6 +1,6 @@
 namespace LvlmEval.Reports;
 
-/// <summary>Choices for a report: statistics, which metrics play which role, gallery size and chart rasterising.</summary>
+/// <summary>Choices for a report: statistics, which metrics play which role, gallery size and comparison tolerance.</summary>
 public sealed record ReportOptions
 {
     /// <summary>Seed of every bootstrap in the report (same run + same seed = same report).</summary>
@@ -29,12 +29,6 @@ public sealed record ReportOptions
 
     /// <summary>At most this many per-token maps per explainer and sample.</summary>
     public int MaxTokenMaps { get; init; } = 4;
-
-    /// <summary>Write charts/NAME.png next to charts/NAME.svg (needs Chromium; skipped with a note when it is not installed).</summary>
-    public bool RasterizeCharts { get; init; } = true;
-
-    /// <summary>Chromium executable; by default $LVLM_EVAL_CHROMIUM, then chromium / chromium-browser / google-chrome on PATH.</summary>
-    public string? ChromiumPath { get; init; }
 
     /// <summary>In a comparison, changes smaller than this (absolute) are never flagged.</summary>
     public double ComparisonTolerance { get; init; } = 0.01;

@@ -7,8 +7,8 @@ using LvlmEval.Reports.Sections;
 namespace LvlmEval.Reports;
 
 /// <summary>
-/// Writes a run's report: <c>RUN_DIR/report.html</c> (self-contained) and every chart as <c>charts/NAME.svg</c> and,
-/// when Chromium is available, <c>charts/NAME.png</c>.
+/// Writes a run's report: <c>RUN_DIR/report.html</c> (self-contained, charts inline as SVG) and every chart as
+/// <c>charts/NAME.svg</c> and <c>charts/NAME.png</c> beside it (ScottPlot; no browser involved).
 /// </summary>
 public static class ReportWriter
 {
@@ -29,12 +29,12 @@ public static class ReportWriter
         };
         var probes = LvlmEval.Probing.Probes.ProbeRun.Read(runDir);
         if (probes.Count > 0) sections.Add(ProbesSection.Render(probes, context.Embed));
-        var notes = WriteCharts(context.Charts, Path.Combine(runDir, "charts"), options);
+        context.Charts.Write(Path.Combine(runDir, "charts"));
         var m = run.Manifest;
         string html = HtmlPage.Render($"LvlmEval report · {m.RunId}",
             $"{string.Join(", ", m.Models)} on {string.Join(", ", m.Datasets.Select(d => d.Name))} · config {m.ConfigHash} · commit {m.CodeCommit}",
             [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), ("reliance", "Reliance"), ("accuracy", "Accuracy"), ("gallery", "Gallery"), .. (probes.Count > 0 ? new[] { ("probes", "Probes") } : [])],
-            sections, notes);
+            sections);
         return WriteAtomically(Path.Combine(runDir, "report.html"), html);
     }
 
@@ -42,19 +42,13 @@ public static class ReportWriter
     /// Writes <c>report.html</c> of a folder that holds extracted activations and probes but no evaluation run (the
     /// output of <c>lvlm-eval extract</c>): the probe section alone. Returns the path.
     /// </summary>
-    public static string WriteProbes(string runDir, ReportOptions? options = null)
+    public static string WriteProbes(string runDir)
     {
-        options ??= new ReportOptions();
-        var charts = new List<SvgChart>();
-        string Embed(SvgChart chart)
-        {
-            charts.Add(chart);
-            return $"<figure class=\"chart\" data-chart=\"{Html.E(chart.Name)}\">{chart.Svg}</figure>";
-        }
-        var section = ProbesSection.Render(LvlmEval.Probing.Probes.ProbeRun.Read(runDir), Embed);
-        var notes = WriteCharts(charts, Path.Combine(runDir, "charts"), options);
+        var charts = new ChartSet();
+        var section = ProbesSection.Render(LvlmEval.Probing.Probes.ProbeRun.Read(runDir), charts.Embed);
+        charts.Write(Path.Combine(runDir, "charts"));
         string html = HtmlPage.Render($"LvlmEval probes · {Path.GetFileName(Path.GetFullPath(runDir))}", "activations and linear probes",
-            [("probes", "Probes")], [section], notes);
+            [("probes", "Probes")], [section]);
         return WriteAtomically(Path.Combine(runDir, "report.html"), html);
     }
 
@@ -70,35 +64,11 @@ public static class ReportWriter
         var context = new ReportContext(candidate, options);
         string section = ComparisonSection.Render(context, baseline);
         outputPath ??= Path.Combine(candidateRunDir, "comparison.html");
-        var notes = WriteCharts(context.Charts, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outputPath))!, "charts"), options);
+        context.Charts.Write(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outputPath))!, "charts"));
         string html = HtmlPage.Render($"LvlmEval comparison · {candidate.Manifest.RunId} vs {baseline.Manifest.RunId}",
             $"baseline {baseline.Manifest.RunId} (commit {baseline.Manifest.CodeCommit}) → candidate {candidate.Manifest.RunId} (commit {candidate.Manifest.CodeCommit})",
-            [("comparison", "Changes")], [section], notes);
+            [("comparison", "Changes")], [section]);
         return WriteAtomically(outputPath, html);
-    }
-
-    /// <summary>SVG files always; PNG files when Chromium is found. Returns notes for the page when PNGs could not be made.</summary>
-    private static List<string> WriteCharts(IReadOnlyList<SvgChart> charts, string chartsDir, ReportOptions options)
-    {
-        var notes = new List<string>();
-        Directory.CreateDirectory(chartsDir);
-        foreach (var chart in charts) WriteAtomically(Path.Combine(chartsDir, chart.Name + ".svg"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + chart.Svg);
-        if (!options.RasterizeCharts || charts.Count == 0) return notes;
-        string? chromium = ChartRasterizer.FindChromium(options.ChromiumPath);
-        if (chromium is null)
-        {
-            notes.Add("charts/*.png were not written: no Chromium found (install Debian's chromium or set LVLM_EVAL_CHROMIUM). The SVG files are complete.");
-            return notes;
-        }
-        try
-        {
-            ChartRasterizer.WritePngs(charts, chartsDir, chromium);
-        }
-        catch (ChromiumException e)
-        {
-            notes.Add($"charts/*.png were not written: {e.Message}");
-        }
-        return notes;
     }
 
     private static string WriteAtomically(string path, string text)

@@ -229,7 +229,10 @@ def rotate_half(x):
     return torch.cat([-x[..., h:], x[..., :h]], dim=-1)
 
 
-def lm_forward(W, tc, x, positions, rec, cache=None, edit=None):
+def lm_forward(W, tc, x, positions, rec, cache=None, edit=None, patches=(), blocks=()):
+    """patches: (hidden index k, absolute positions, batch items or None, source [1 or B, S, D]) replacing hidden state k
+    there (in order, after `edit`); blocks: (layer, query positions, key positions, batch items or None) whose attention
+    scores become -inf before the softmax (full-sequence forwards only)."""
     p = "language_model.model."
     H, KV, hd = tc["num_attention_heads"], tc["num_key_value_heads"], tc["head_dim"]
     cos, sin = rope_tables(tc, positions)
@@ -243,6 +246,12 @@ def lm_forward(W, tc, x, positions, rec, cache=None, edit=None):
                 zero = set(edit["zero"])  # absolute positions
                 keep = torch.tensor([[0.0] if p in zero else [1.0] for p in positions])
                 h = h * keep
+        for k_, pos_, items_, src in patches:
+            if k_ == k:
+                h = h.clone()
+                for b_ in (range(h.shape[0]) if items_ is None else items_):
+                    for q_ in pos_:
+                        h[b_, q_] = src[0 if src.shape[0] == 1 else b_, q_]
         return h
 
     x = maybe_edit(0, x)
@@ -268,6 +277,12 @@ def lm_forward(W, tc, x, positions, rec, cache=None, edit=None):
         scores = (q @ k.transpose(-1, -2)) * hd ** -0.5
         mask = torch.ones(sq, sk, dtype=torch.bool).tril(diagonal=sk - sq)
         scores = scores.masked_fill(~mask, float("-inf"))
+        for layer_, queries_, keys_, items_ in blocks:
+            if layer_ == i:
+                scores = scores.clone()
+                for b_ in (range(scores.shape[0]) if items_ is None else items_):
+                    for q_ in queries_:
+                        scores[b_, :, q_, list(keys_)] = float("-inf")
         probs = torch.softmax(scores, dim=-1)
         if rec is not None:
             rec.lm_attn.append(rec.keep(probs))

@@ -70,7 +70,7 @@ const expression = `(() => {
   const accuracy = [...document.querySelectorAll('table.accuracy tbody tr')].map(tr => ({ model: tr.dataset.model, dataset: tr.dataset.dataset, mean: Number(tr.dataset.mean) }));
   const images = [...document.images].map(i => ({ ok: i.complete && i.naturalWidth > 0, width: i.naturalWidth, external: !i.src.startsWith('data:') }));
   return { title: document.title, rows, bounds, accuracy, images, svgs: document.querySelectorAll('svg').length,
-    noData: document.querySelectorAll('svg .no-data').length, missingImages: document.querySelectorAll('.missing-image').length,
+    noData: document.querySelectorAll('figure.no-data').length, missingImages: document.querySelectorAll('.missing-image').length,
     sections: [...document.querySelectorAll('section')].map(s => s.id), height: document.documentElement.scrollHeight };
 })()`;
 const { result } = await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId);

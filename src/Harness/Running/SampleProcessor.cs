@@ -93,6 +93,8 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
                 timings.AddExplaining(clock.Elapsed);
             }
             AddMaps(explanation, model, modelName, dataset.Name, sample.Id, explainer.Name, generation.Text, maps);
+            foreach (var effect in explanation.Effects)
+                curves.Add(new CurveRecord(runId, modelName, dataset.Name, sample.Id, explainer.Name, effect.Name, effect.Step, effect.Fraction, effect.Value));
             RunMetrics(context with { Explanation = explanation }, explainer.Name, MetricScope.Explanation, modelName, dataset.Name, scores, curves, errors);
         }
         return Result(row);

@@ -10,12 +10,15 @@ namespace LvlmEval.Metrics.Faithfulness;
 /// </summary>
 public static class AnswerLikelihood
 {
-    /// <summary>[B][T] token log-probabilities of <paramref name="answerIds"/> after <paramref name="prepared"/>'s prompt, for every image of its batch.</summary>
-    public static double[][] TokenLogProbabilities(LlavaModel model, PreparedInput prepared, int[] answerIds)
+    /// <summary>
+    /// [B][T] token log-probabilities of <paramref name="answerIds"/> after <paramref name="prepared"/>'s prompt, for every
+    /// image of its batch; <paramref name="blocks"/> removes attention edges in the forward (attention knockout).
+    /// </summary>
+    public static double[][] TokenLogProbabilities(LlavaModel model, PreparedInput prepared, int[] answerIds, IReadOnlyList<AttentionBlock>? blocks = null)
     {
         if (answerIds.Length == 0) throw new ArgumentException("The answer is empty; there is nothing to score.", nameof(answerIds));
         int promptLength = prepared.TokenIds.Length;
-        var trace = model.Forward(prepared, answerIds, new TraceOptions { LogitsFrom = promptLength - 1 });
+        var trace = model.Forward(prepared, answerIds, new TraceOptions { LogitsFrom = promptLength - 1, AttentionBlocks = blocks ?? [] });
         var logits = trace.Logits; // [B, T + 1, V]: row t predicts answer token t
         int batch = logits.Dim(0), rows = logits.Dim(1), vocabulary = logits.Dim(2);
         var data = logits.Data;

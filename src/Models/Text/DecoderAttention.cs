@@ -59,7 +59,7 @@ public sealed class DecoderAttention
         var k = Ops.Rope(AttentionHeads.Split(_k.Forward(x), _kvHeads, _headDim), cos, sin);
         var v = AttentionHeads.Split(_v.Forward(x), _kvHeads, _headDim);
         if (cache is not null) (k, v) = cache.Append(layer, k, v);
-        var attention = Ops.ScaledDotProductAttention(q, k, v, causal: true);
+        var attention = Ops.ScaledDotProductAttention(q, k, v, causal: true, recorder.AttentionMask(layer, q.Dim(0), q.Dim(2), k.Dim(2)));
         recorder.LanguageValuesAndHeads(v, attention.Output);
         return new AttentionResult(_o.Forward(AttentionHeads.Merge(attention.Output)), attention.Probabilities);
     }

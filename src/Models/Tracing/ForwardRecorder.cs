@@ -47,5 +47,35 @@ internal sealed class ForwardRecorder(TraceOptions options)
         return hidden;
     }
 
+    /// <summary>
+    /// The additive mask [B, 1, Sq, Sk] of <see cref="TraceOptions.AttentionBlocks"/> for decoder layer
+    /// <paramref name="layer"/> (−∞ on blocked edges, 0 elsewhere), or null when the layer has none. Queries are the last
+    /// Sq of Sk positions (a cache holds the earlier keys).
+    /// </summary>
+    public Tensor? AttentionMask(int layer, int batch, int queries, int keys)
+    {
+        Tensor? mask = null;
+        int firstQuery = keys - queries;
+        foreach (var block in Options.AttentionBlocks)
+        {
+            if (block.Layer != layer) continue;
+            mask ??= new Tensor(batch, 1, queries, keys);
+            foreach (int item in block.Items ?? Enumerable.Range(0, batch).ToArray())
+            {
+                if (item < 0 || item >= batch) throw new ArgumentOutOfRangeException(nameof(layer), item, $"AttentionBlock of layer {layer}: batch item {item} is outside the batch of {batch}.");
+                foreach (int q in block.Queries)
+                {
+                    if (q < firstQuery || q >= keys) continue;
+                    var row = mask.Data.Slice((item * queries + q - firstQuery) * keys, keys);
+                    foreach (int k in block.Keys)
+                        if (k >= 0 && k < keys) row[k] = float.NegativeInfinity;
+                    if (!row[..(q + 1)].ContainsAnyExcept(float.NegativeInfinity))
+                        throw new ArgumentException($"AttentionBlock of layer {layer} blocks every key that position {q} can attend to.");
+                }
+            }
+        }
+        return mask;
+    }
+
     public Tensor Retain(Tensor t) => Options.Gradients && t.RequiresGrad ? t.RetainGrad() : t;
 }

@@ -36,9 +36,11 @@ public sealed class ZeroPositionsHook(int layer, IReadOnlyList<int> positions) :
 
 /// <summary>
 /// Replaces the hidden states at the given absolute positions with those of another run (<paramref name="source"/>
-/// [B or 1, S, D], e.g. a <see cref="Trace"/>'s hidden state of the same layer): activation patching.
+/// [B or 1, S, D], e.g. a <see cref="Trace"/>'s hidden state of the same layer): activation patching. With
+/// <paramref name="items"/> only those batch items are patched, so one batched forward can restore a different
+/// (layer, positions) in each item (causal tracing).
 /// </summary>
-public sealed class PatchHook(int layer, Tensor source, IReadOnlyList<int> positions) : IHiddenStateHook
+public sealed class PatchHook(int layer, Tensor source, IReadOnlyList<int> positions, IReadOnlyList<int>? items = null) : IHiddenStateHook
 {
     /// <inheritdoc/>
     public int Layer { get; } = layer;
@@ -52,8 +54,20 @@ public sealed class PatchHook(int layer, Tensor source, IReadOnlyList<int> posit
         if (source.Rank != 3 || source.Dim(1) < firstPosition + s || source.Dim(2) != hidden.Dim(2) || (source.Dim(0) != 1 && source.Dim(0) != hidden.Dim(0)))
             throw new ArgumentException($"PatchHook: source {ShapeUtil.Format(source.Shape)} does not cover positions {firstPosition}..{firstPosition + s - 1} of hidden states {ShapeUtil.Format(hidden.Shape)}.");
         var window = Ops.Narrow(source.Detach(), 1, firstPosition, s);
-        var keep = PositionMask.Keep(s, positions, firstPosition);
+        var keep = items is null ? PositionMask.Keep(s, positions, firstPosition) : KeepInItems(hidden.Dim(0), s, rows);
         return Ops.Add(Ops.Mul(hidden, keep), Ops.Mul(window, Ops.Sub(1f, keep)));
+    }
+
+    // A [B, S, 1] mask: 0 at the chunk rows of the patched items, 1 elsewhere.
+    private Tensor KeepInItems(int batch, int length, List<int> rows)
+    {
+        var mask = Tensor.Full(1f, batch, length, 1);
+        foreach (int item in items!)
+        {
+            if (item < 0 || item >= batch) throw new ArgumentOutOfRangeException(nameof(items), item, $"PatchHook: batch item {item} is outside the batch of {batch}.");
+            foreach (int row in rows) mask.Data[item * length + row] = 0f;
+        }
+        return mask;
     }
 }
 

@@ -31,6 +31,12 @@ public sealed record TraceOptions
     /// <summary>Residual-stream edits applied during the forward.</summary>
     public IReadOnlyList<IHiddenStateHook> Hooks { get; init; } = [];
 
+    /// <summary>Attention edges removed during the forward (attention knockout).</summary>
+    public IReadOnlyList<AttentionBlock> AttentionBlocks { get; init; } = [];
+
+    /// <summary>Whether the forward is edited (hooks or attention blocks): such a trace describes another computation and is never shared.</summary>
+    public bool HasEdits => Hooks.Count > 0 || AttentionBlocks.Count > 0;
+
     /// <summary>First position whose logits are computed (earlier rows are skipped to save the output-head cost).</summary>
     public int LogitsFrom { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using LvlmEval.Imaging.Heatmaps;
+using Colormap = LvlmEval.Imaging.Heatmaps.Colormap;
+using ScottPlot;
 
 namespace LvlmEval.Reports.Charts;
 
@@ -7,10 +8,11 @@ namespace LvlmEval.Reports.Charts;
 public static class HeatmapChart
 {
     /// <summary>
-    /// Renders <paramref name="values"/>[row, column]. Colours span [min, max] of the finite values unless the frame
-    /// fixes a range (<see cref="ChartFrame.YRange"/> is used as the colour range). No finite value → "no data" panel.
+    /// Renders <paramref name="values"/>[row, column], the first row at the top. Colours span [min, max] of the finite
+    /// values unless the frame fixes a range (<see cref="ChartFrame.YRange"/> is used as the colour range). No finite
+    /// value → "no data" panel.
     /// </summary>
-    public static SvgChart Render(ChartFrame frame, IReadOnlyList<string> rows, IReadOnlyList<string> columns, double[,] values, Colormap? colormap = null)
+    public static RenderedChart Render(ChartFrame frame, IReadOnlyList<string> rows, IReadOnlyList<string> columns, double[,] values, Colormap? colormap = null)
     {
         if (values.GetLength(0) != rows.Count || values.GetLength(1) != columns.Count)
             throw new ArgumentException($"Heatmap values are {values.GetLength(0)}×{values.GetLength(1)} but there are {rows.Count} rows and {columns.Count} columns.");
@@ -18,52 +20,45 @@ public static class HeatmapChart
         if (finite.Count == 0) return NoDataPanel.Render(frame, "no values to draw");
         colormap ??= Colormap.Viridis;
         var (min, max) = frame.YRange ?? (finite.Min(), finite.Max());
-        string n(double v) => SvgBuilder.Number(v);
 
-        var svg = new SvgBuilder(frame.Width, frame.Height, frame.Title);
-        PlotArea.DrawTitle(svg, frame);
-        double rowLabelWidth = 12 + 6.6 * rows.Max(r => r.Length), colorBarRoom = 70;
-        double left = Math.Min(rowLabelWidth, frame.Width * 0.4), top = 40 + 50, right = frame.Width - colorBarRoom, bottom = frame.Height - 12;
-        double cellW = (right - left) / columns.Count, cellH = (bottom - top) / rows.Count;
-
-        svg.BeginGroup(("class", "heatmap-grid"), ("data-min", min.ToString("R", CultureInfo.InvariantCulture)), ("data-max", max.ToString("R", CultureInfo.InvariantCulture)));
-        for (int c = 0; c < columns.Count; c++)
-            svg.Text(columns[c], ("class", "column-label"), ("transform", $"translate({n(left + cellW * (c + 0.5))} {n(top - 6)}) rotate(-30)"), ("text-anchor", "start"));
+        var plot = ChartRenderer.NewPlot(frame);
+        var heatmap = plot.Add.Heatmap(values);
+        heatmap.Colormap = new ColormapAdapter(colormap);
+        heatmap.ManualRange = new ScottPlot.Range(min, max);
+        heatmap.NaNCellColor = Colors.Transparent;
+        // Cell (r, c) covers x ∈ [c, c+1] and y ∈ [rows−r−1, rows−r]: row 0 on top, as the values read.
+        heatmap.Rectangle = new CoordinateRect(0, columns.Count, 0, rows.Count);
         for (int r = 0; r < rows.Count; r++)
-        {
-            svg.Text(rows[r], ("class", "row-label"), ("x", n(left - 6)), ("y", n(top + cellH * (r + 0.5) + 4)), ("text-anchor", "end"));
             for (int c = 0; c < columns.Count; c++)
             {
                 double v = values[r, c];
                 if (!double.IsFinite(v)) continue;
-                float t = max > min ? (float)((v - min) / (max - min)) : 0.5f;
-                var (red, green, blue) = colormap.Map(t);
-                svg.BeginGroup(("class", "cell"), ("data-row", rows[r]), ("data-column", columns[c]), ("data-value", v.ToString("R", CultureInfo.InvariantCulture)))
-                   .Element("rect", ("x", n(left + cellW * c)), ("y", n(top + cellH * r)), ("width", n(cellW)), ("height", n(cellH)),
-                       ("fill", $"#{red:x2}{green:x2}{blue:x2}"), ("stroke", "#ffffff"))
-                   .Text(v.ToString("0.###", CultureInfo.InvariantCulture), ("x", n(left + cellW * (c + 0.5))), ("y", n(top + cellH * (r + 0.5) + 4)),
-                       ("text-anchor", "middle"), ("fill", t > 0.55 ? "#000000" : "#ffffff"))
-                   .EndGroup();
+                double t = max > min ? (v - min) / (max - min) : 0.5;
+                var label = plot.Add.Text(v.ToString("0.###", CultureInfo.InvariantCulture), c + 0.5, rows.Count - r - 0.5);
+                label.LabelAlignment = Alignment.MiddleCenter;
+                label.LabelFontName = ChartRenderer.FontName;
+                label.LabelFontSize = 12;
+                label.LabelFontColor = t > 0.55 ? Colors.Black : Colors.White;
             }
-        }
-        svg.EndGroup();
-        ColorBar(svg, colormap, min, max, right + 16, top, bottom);
-        return new SvgChart(frame.Name, frame.Title, frame.Width, frame.Height, svg.Finish());
+        plot.Axes.Left.SetTicks(rows.Select((_, r) => rows.Count - r - 0.5).ToArray(), rows.ToArray());
+        plot.Axes.Bottom.SetTicks(columns.Select((_, c) => c + 0.5).ToArray(), columns.ToArray());
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        plot.HideGrid();
+        plot.Axes.SetLimits(0, columns.Count, 0, rows.Count);
+        plot.Add.ColorBar(heatmap);
+        return ChartRenderer.Render(plot, frame);
     }
 
-    private static void ColorBar(SvgBuilder svg, Colormap colormap, double min, double max, double x, double top, double bottom)
+    /// <summary>The project's colormaps (matplotlib's tables, shared with the gallery's overlays) for ScottPlot.</summary>
+    private sealed class ColormapAdapter(Colormap colormap) : IColormap
     {
-        const int Steps = 32;
-        string n(double v) => SvgBuilder.Number(v);
-        svg.BeginGroup(("class", "color-bar"));
-        double h = (bottom - top) / Steps;
-        for (int i = 0; i < Steps; i++)
+        public string Name => colormap.Name;
+
+        public Color GetColor(double position)
         {
-            var (r, g, b) = colormap.Map((Steps - 1 - i) / (float)(Steps - 1));
-            svg.Element("rect", ("x", n(x)), ("y", n(top + h * i)), ("width", "12"), ("height", n(h + 0.5)), ("fill", $"#{r:x2}{g:x2}{b:x2}"));
+            var (r, g, b) = colormap.Map((float)Math.Clamp(position, 0, 1));
+            return new Color(r, g, b);
         }
-        svg.Text(max.ToString("0.###", CultureInfo.InvariantCulture), ("x", n(x + 16)), ("y", n(top + 8)), ("font-size", "11"));
-        svg.Text(min.ToString("0.###", CultureInfo.InvariantCulture), ("x", n(x + 16)), ("y", n(bottom)), ("font-size", "11"));
-        svg.EndGroup();
     }
 }

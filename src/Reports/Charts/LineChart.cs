@@ -1,4 +1,4 @@
-using System.Text;
+using ScottPlot;
 
 namespace LvlmEval.Reports.Charts;
 
@@ -10,52 +10,47 @@ public sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyL
     public bool HasBand => Lower is not null && Upper is not null;
 }
 
-/// <summary>Lines with optional shaded confidence bands, a numeric x axis and a legend.</summary>
+/// <summary>Lines with markers and optional shaded confidence bands, a numeric x axis and a legend (ScottPlot scatter + fill).</summary>
 public static class LineChart
 {
     /// <summary>
-    /// Renders <paramref name="series"/>. Fewer than two finite points in all series together is not a line: the
-    /// chart becomes the "no data" panel.
+    /// Renders <paramref name="series"/>; points with a non-finite x or y are left out. Fewer than two finite points in
+    /// all series together is not a line: the chart becomes the "no data" panel.
     /// </summary>
-    public static SvgChart Render(ChartFrame frame, IReadOnlyList<LineSeries> series)
+    public static RenderedChart Render(ChartFrame frame, IReadOnlyList<LineSeries> series)
     {
         foreach (var s in series) Validate(s);
-        var finite = series.SelectMany(s => Enumerable.Range(0, s.X.Count).Where(i => double.IsFinite(s.X[i]) && double.IsFinite(s.Y[i]))
-            .Select(i => (X: s.X[i], Y: s.Y[i], Lo: s.HasBand ? s.Lower![i] : s.Y[i], Hi: s.HasBand ? s.Upper![i] : s.Y[i]))).ToList();
-        if (finite.Count == 0) return NoDataPanel.Render(frame, "no points to draw");
-        if (finite.Count < 2) return NoDataPanel.Render(frame, "a single point cannot make a line");
+        int finite = series.Sum(s => FinitePoints(s).Count);
+        if (finite == 0) return NoDataPanel.Render(frame, "no points to draw");
+        if (finite < 2) return NoDataPanel.Render(frame, "a single point cannot make a line");
 
-        var (xMin, xMax) = frame.XRange ?? (finite.Min(p => p.X), finite.Max(p => p.X));
-        var (yMin, yMax) = frame.YRange ?? (finite.Min(p => Math.Min(p.Y, Finite(p.Lo, p.Y))), finite.Max(p => Math.Max(p.Y, Finite(p.Hi, p.Y))));
-        var legend = series.Select((s, i) => (s.Name, Palette.Color(i))).ToList();
-        var area = PlotArea.Numeric(frame, NiceScale.For(xMin, xMax), NiceScale.For(yMin, yMax), series.Count > 1 ? legend : []);
-
-        var svg = new SvgBuilder(frame.Width, frame.Height, frame.Title);
-        area.DrawFrame(svg);
+        var plot = ChartRenderer.NewPlot(frame);
         for (int i = 0; i < series.Count; i++)
         {
             var s = series[i];
-            string color = Palette.Color(i);
-            svg.BeginGroup(("class", "series"), ("data-name", s.Name));
-            var points = Enumerable.Range(0, s.X.Count).Where(k => double.IsFinite(s.X[k]) && double.IsFinite(s.Y[k])).ToList();
+            var color = Palette.Color(i);
+            var points = FinitePoints(s);
+            if (points.Count == 0) continue;
+            double[] xs = points.Select(k => s.X[k]).ToArray(), ys = points.Select(k => s.Y[k]).ToArray();
             if (s.HasBand && points.Count > 1)
             {
-                var band = new StringBuilder();
-                foreach (int k in points) band.Append(band.Length == 0 ? "M" : "L").Append(P(area.Px(s.X[k]), area.Py(Finite(s.Upper![k], s.Y[k]))));
-                for (int j = points.Count - 1; j >= 0; j--) band.Append('L').Append(P(area.Px(s.X[points[j]]), area.Py(Finite(s.Lower![points[j]], s.Y[points[j]]))));
-                svg.Element("path", ("class", "band"), ("d", band.Append('Z').ToString()), ("fill", color), ("fill-opacity", "0.18"), ("stroke", "none"));
+                // A band end that is missing (e.g. a CI of one sample) collapses onto the line there.
+                var band = plot.Add.FillY(xs, points.Select(k => Finite(s.Lower![k], s.Y[k])).ToArray(), points.Select(k => Finite(s.Upper![k], s.Y[k])).ToArray());
+                band.FillColor = color.WithAlpha(0.18);
+                band.LineWidth = 0;
             }
-            if (points.Count > 1)
-            {
-                string line = string.Join(" ", points.Select(k => P(area.Px(s.X[k]), area.Py(s.Y[k]))));
-                svg.Element("polyline", ("class", "line"), ("points", line), ("fill", "none"), ("stroke", color), ("stroke-width", "2"));
-            }
-            foreach (int k in points)
-                svg.Element("circle", ("cx", SvgBuilder.Number(area.Px(s.X[k]))), ("cy", SvgBuilder.Number(area.Py(s.Y[k]))), ("r", "2.5"), ("fill", color));
-            svg.EndGroup();
+            var line = plot.Add.Scatter(xs, ys, color);
+            line.LineWidth = 2;
+            line.MarkerSize = 5;
+            line.LegendText = s.Name;
         }
-        return new SvgChart(frame.Name, frame.Title, frame.Width, frame.Height, svg.Finish());
+        ChartRenderer.ApplyRanges(plot, frame);
+        ChartRenderer.Legend(plot, series.Count);
+        return ChartRenderer.Render(plot, frame);
     }
+
+    private static List<int> FinitePoints(LineSeries s) =>
+        Enumerable.Range(0, s.X.Count).Where(k => double.IsFinite(s.X[k]) && double.IsFinite(s.Y[k])).ToList();
 
     private static void Validate(LineSeries s)
     {
@@ -65,6 +60,4 @@ public static class LineChart
     }
 
     private static double Finite(double value, double fallback) => double.IsFinite(value) ? value : fallback;
-
-    private static string P(double x, double y) => SvgBuilder.Number(x) + "," + SvgBuilder.Number(y);
 }

@@ -1,21 +1,37 @@
+using ScottPlot;
+
 namespace LvlmEval.Reports.Charts;
 
-/// <summary>The chart drawn when there is nothing to plot: the frame, the title and a grey panel saying why.</summary>
+/// <summary>The chart drawn when there is nothing to plot: the title and a grey panel saying why, no axes.</summary>
 public static class NoDataPanel
 {
-    /// <summary>A complete SVG chart carrying <paramref name="reason"/> (e.g. "no deletion curves in this run").</summary>
-    public static SvgChart Render(ChartFrame frame, string reason)
+    /// <summary>Heading of the panel.</summary>
+    public const string Heading = "No data";
+
+    /// <summary>A complete chart carrying <paramref name="reason"/> (e.g. "no deletion curves in this run").</summary>
+    public static RenderedChart Render(ChartFrame frame, string reason)
     {
-        var svg = new SvgBuilder(frame.Width, frame.Height, $"{frame.Title}: no data");
-        PlotArea.DrawTitle(svg, frame);
-        double x = 16, y = 40, w = frame.Width - 32, h = frame.Height - 56;
-        svg.BeginGroup(("class", "no-data"))
-           .Element("rect", ("x", SvgBuilder.Number(x)), ("y", SvgBuilder.Number(y)), ("width", SvgBuilder.Number(w)), ("height", SvgBuilder.Number(h)),
-               ("fill", "#f3f3f3"), ("stroke", "#bbbbbb"), ("stroke-dasharray", "6 4"), ("rx", "6"))
-           .Text("No data", ("x", SvgBuilder.Number(x + w / 2)), ("y", SvgBuilder.Number(y + h / 2 - 6)), ("text-anchor", "middle"),
-               ("font-size", "18"), ("font-weight", "bold"), ("fill", "#666666"))
-           .Text(reason, ("x", SvgBuilder.Number(x + w / 2)), ("y", SvgBuilder.Number(y + h / 2 + 16)), ("text-anchor", "middle"), ("fill", "#666666"))
-           .EndGroup();
-        return new SvgChart(frame.Name, frame.Title, frame.Width, frame.Height, svg.Finish());
+        var plot = ChartRenderer.NewPlot(frame with { XLabel = "", YLabel = "" });
+        plot.Axes.Frameless();
+        plot.Axes.Title.IsVisible = true;
+        plot.HideGrid();
+        plot.Axes.SetLimits(0, 1, 0, 1);
+        var panel = plot.Add.Rectangle(0.02, 0.98, 0.03, 0.97);
+        panel.FillColor = Color.FromHex("#f3f3f3");
+        panel.LineColor = Color.FromHex("#bbbbbb");
+        panel.LineWidth = 1;
+        Label(plot, Heading, 0.56, 18, bold: true);
+        Label(plot, reason, 0.42, 12, bold: false);
+        return ChartRenderer.Render(plot, frame, isEmpty: true);
+    }
+
+    private static void Label(Plot plot, string text, double y, float size, bool bold)
+    {
+        var label = plot.Add.Text(text, 0.5, y);
+        label.LabelAlignment = Alignment.MiddleCenter;
+        label.LabelFontName = ChartRenderer.FontName;
+        label.LabelFontSize = size;
+        label.LabelBold = bold;
+        label.LabelFontColor = Color.FromHex("#666666");
     }
 }

@@ -10,7 +10,7 @@ namespace LvlmEval.Reports.Sections;
 /// </summary>
 internal static class ProbesSection
 {
-    public static string Render(IReadOnlyList<ProbeRecord> probes, Func<SvgChart, string> embed)
+    public static string Render(IReadOnlyList<ProbeRecord> probes, Func<RenderedChart, string> embed)
     {
         var sb = new StringBuilder("<section id=\"probes\"><h2>Probes</h2>");
         if (probes.Count == 0) return sb.Append("<p>No probes.parquet in this run (lvlm-eval probe RUN_DIR --label COLUMN).</p></section>").ToString();

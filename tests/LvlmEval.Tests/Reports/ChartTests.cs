@@ -1,126 +1,179 @@
-using System.Xml.Linq;
+using System.Globalization;
+using LvlmEval.Imaging.Codecs;
 using LvlmEval.Reports.Charts;
+using MathNet.Numerics.Statistics;
 
 namespace LvlmEval.Tests.Reports;
 
 /// <summary>
-/// The SVG chart module: documents parse as XML, axes span hand-computed nice ranges with the expected tick labels,
-/// data lands at the right pixels, and empty or single-point data draw the "no data" panel instead of failing.
+/// The charts as drawn by ScottPlot, read back from the SVG without knowing how they were made: every finite point,
+/// bar, error bar and box lands where its value falls in the plotting rectangle (the fixed axis ranges make that a
+/// proportion), box quartiles equal MathNet's (R-7, NumPy's default), heatmap cells take matplotlib's viridis colours
+/// in the PNG, and empty or single-point data draw the "no data" panel instead of failing.
 /// </summary>
 public sealed class ChartTests
 {
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-
-    // Heckbert's nice numbers worked by hand: range → nice(range), step → nice(range / 4, rounded), ends floored/ceiled to the step.
-    [TestCase(0.13, 0.87, new[] { "0.0", "0.2", "0.4", "0.6", "0.8", "1.0" })]
-    [TestCase(0.0, 97.0, new[] { "0", "20", "40", "60", "80", "100" })]
-    [TestCase(-3.2, 4.7, new[] { "-4", "-2", "0", "2", "4", "6" })]
-    [TestCase(1000.0, 1000.5, new[] { "1000.0", "1000.1", "1000.2", "1000.3", "1000.4", "1000.5" })]
-    [TestCase(0.0012, 0.0049, new[] { "0.001", "0.002", "0.003", "0.004", "0.005" })]
-    [TestCase(5.0, 5.0, new[] { "4.4", "4.6", "4.8", "5.0", "5.2", "5.4", "5.6" })]
-    public void NiceScaleTicks(double min, double max, string[] labels)
-    {
-        var scale = NiceScale.For(min, max);
-        Assert.That(scale.Ticks.Select(scale.Label), Is.EqualTo(labels));
-        Assert.That(scale.Min, Is.LessThanOrEqualTo(min));
-        Assert.That(scale.Max, Is.GreaterThanOrEqualTo(max));
-    }
+    private const string First = "#0072B2", Second = "#E69F00"; // Okabe–Ito blue and orange: series 0 and 1
 
     [Test]
-    public void LineChartAxesAndPointsForKnownData()
+    public void LineChartDrawsEveryFinitePointWhereItsValueFalls()
     {
         double[] x = [0, 0.25, 0.5, 0.75, 1], y = [0.87, 0.6, 0.4, 0.2, 0.13];
-        var chart = LineChart.Render(new ChartFrame("known", "Known <data> & \"quotes\"", "fraction", "score"),
-            [new LineSeries("a&b", x, y, y.Select(v => v - 0.05).ToArray(), y.Select(v => v + 0.05).ToArray()), new LineSeries("second", x, y.Reverse().ToArray())]);
-        var doc = XDocument.Parse(chart.Svg);
-        Assert.That(doc.Root!.Name, Is.EqualTo(Svg + "svg"));
-        Assert.That(doc.Root.Attribute("width")!.Value, Is.EqualTo("640"));
-        var yAxis = Axis(doc, "axis y");
-        var xAxis = Axis(doc, "axis x");
-        // y data with the band spans 0.08..0.92 → nice range 1, step 0.2; x spans 0..1 likewise.
-        Assert.That(TickLabels(yAxis), Is.EqualTo(new[] { "0.0", "0.2", "0.4", "0.6", "0.8", "1.0" }));
-        Assert.That(TickLabels(xAxis), Is.EqualTo(new[] { "0.0", "0.2", "0.4", "0.6", "0.8", "1.0" }));
-        Assert.That((double)yAxis.Attribute("data-min")!, Is.EqualTo(0));
-        Assert.That((double)yAxis.Attribute("data-max")!, Is.EqualTo(1));
+        double[] reversed = [0.13, 0.2, double.NaN, 0.6, 0.87];
+        var chart = LineChart.Render(new ChartFrame("known", "Known <data> & \"quotes\"", "fraction", "score") { XRange = (0, 1), YRange = (0, 1) },
+            [new LineSeries("a&b", x, y, y.Select(v => v - 0.05).ToArray(), y.Select(v => v + 0.05).ToArray()), new LineSeries("second", x, reversed)]);
+        var svg = new DrawnSvg(chart.Svg);
+        Assert.That(svg.Doc.Root!.Attribute("viewBox")!.Value, Is.EqualTo("0 0 640 360"));
 
-        // Each point sits where its value falls between the tick lines: y = 0.4 at 40 % of the way from the y=0 tick to the y=1 tick.
-        double Tick(XElement axis, string label, string attribute) =>
-            (double)axis.Elements().SkipWhile(e => !(e.Name.LocalName == "text" && e.Value == label)).First().Attribute(attribute)!;
-        double y0 = Tick(yAxis, "0.0", "y") - 4, y1 = Tick(yAxis, "1.0", "y") - 4, x0 = Tick(xAxis, "0.0", "x"), x1 = Tick(xAxis, "1.0", "x");
-        var points = doc.Descendants(Svg + "g").First(g => (string?)g.Attribute("data-name") == "a&b").Elements(Svg + "circle").ToList();
-        Assert.That(points, Has.Count.EqualTo(5));
+        List<(double X, double Y)> Markers(string color) => svg.Filled("ellipse", color).Where(e => svg.LeftOfLegend(DrawnSvg.Number(e, "cx")))
+            .Select(e => (svg.DataX(DrawnSvg.Number(e, "cx"), 0, 1), svg.DataY(DrawnSvg.Number(e, "cy"), 0, 1))).ToList();
+        var first = Markers(First);
+        Assert.That(first, Has.Count.EqualTo(5));
         for (int i = 0; i < 5; i++)
         {
-            Assert.That((double)points[i].Attribute("cx")!, Is.EqualTo(x0 + x[i] * (x1 - x0)).Within(0.02));
-            Assert.That((double)points[i].Attribute("cy")!, Is.EqualTo(y0 + y[i] * (y1 - y0)).Within(0.02));
+            Assert.That(first[i].X, Is.EqualTo(x[i]).Within(0.005));
+            Assert.That(first[i].Y, Is.EqualTo(y[i]).Within(0.005));
         }
-        Assert.That(doc.Descendants(Svg + "path").Count(p => (string?)p.Attribute("class") == "band"), Is.EqualTo(1));
-        Assert.That(doc.Descendants(Svg + "text").Select(t => t.Value), Contains.Item("a&b").And.Contains("Known <data> & \"quotes\""));
+        var second = Markers(Second);
+        Assert.That(second.Select(p => Math.Round(p.Y, 2)), Is.EqualTo(new[] { 0.13, 0.2, 0.6, 0.87 }), "the NaN point is left out");
+
+        // The band: one translucent shape in the first series' colour whose corners are the CI ends at each x.
+        var band = svg.Filled("path", First).Where(p => (double?)p.Attribute("fill-opacity") < 0.5).ToList();
+        Assert.That(band, Has.Count.EqualTo(1));
+        foreach (var (px, py) in DrawnSvg.Points((string)band[0].Attribute("d")!))
+        {
+            int i = Array.FindIndex(x, v => Math.Abs(v - svg.DataX(px, 0, 1)) < 0.005);
+            Assert.That(i, Is.GreaterThanOrEqualTo(0));
+            double value = svg.DataY(py, 0, 1);
+            Assert.That(Math.Min(Math.Abs(value - (y[i] - 0.05)), Math.Abs(value - (y[i] + 0.05))), Is.LessThan(0.005));
+        }
+        Assert.That(svg.Filled("path", Second).Where(p => (double?)p.Attribute("fill-opacity") < 0.5), Is.Empty, "no band without CI");
+        Assert.That(svg.Texts, Is.SupersetOf(new[] { "a&b", "second", "Known <data> & \"quotes\"", "fraction", "score" }));
     }
 
     [Test]
-    public void BarChartHasOneBarPerValueAndErrorBarsWhereGiven()
+    public void BarChartDrawsOneBarPerFiniteValueAndErrorBarsAtTheCiEnds()
     {
-        var chart = BarChart.Render(new ChartFrame("bars", "Accuracy") { YRange = (0, 1) }, ["shapes", "mmvp", "vqa"],
+        string[] categories = ["shapes", "mmvp", "vqa"];
+        var chart = BarChart.Render(new ChartFrame("bars", "Accuracy") { YRange = (0, 1) }, categories,
             [new BarSeries("m1", [0.5, 0.25, double.NaN], [0.4, 0.2, double.NaN], [0.6, 0.3, double.NaN]), new BarSeries("m2", [0.75, 1, 0.1])]);
-        var doc = XDocument.Parse(chart.Svg);
-        var bars = doc.Descendants(Svg + "g").Where(g => (string?)g.Attribute("class") == "bar").ToList();
-        Assert.That(bars.Select(b => (double)b.Attribute("data-value")!), Is.EqualTo(new[] { 0.5, 0.25, 0.75, 1, 0.1 }));
-        Assert.That(doc.Descendants(Svg + "g").Count(g => (string?)g.Attribute("class") == "error-bar"), Is.EqualTo(2));
-        Assert.That(TickLabels(Axis(doc, "axis y")), Is.EqualTo(new[] { "0.0", "0.2", "0.4", "0.6", "0.8", "1.0" }));
-        Assert.That(TickLabels(Axis(doc, "axis x categorical")), Is.EqualTo(new[] { "shapes", "mmvp", "vqa" }));
-        // Bar heights are proportional to values: 1.0 is four times 0.25.
-        double Height(double v) => (double)bars.First(b => (double)b.Attribute("data-value")! == v).Element(Svg + "rect")!.Attribute("height")!;
-        Assert.That(Height(1), Is.EqualTo(4 * Height(0.25)).Within(0.05));
+        var svg = new DrawnSvg(chart.Svg);
+        // Bars inside the plotting rectangle (the legend's swatches sit to its right): value = top edge, base at 0, x within the category's band.
+        List<(double Category, double Top, double Base)> Bars(string color) => svg.Filled("rect", color)
+            .Where(r => svg.LeftOfLegend(DrawnSvg.Number(r, "x")))
+            .Select(r => (svg.DataX(DrawnSvg.Number(r, "x") + DrawnSvg.Number(r, "width") / 2, -0.5, categories.Length - 0.5),
+                svg.DataY(DrawnSvg.Number(r, "y"), 0, 1), svg.DataY(DrawnSvg.Number(r, "y") + DrawnSvg.Number(r, "height"), 0, 1))).ToList();
+        var m1 = Bars(First);
+        var m2 = Bars(Second);
+        Assert.That(m1.Select(b => (Math.Round(b.Category), Math.Round(b.Top, 3))), Is.EqualTo(new[] { (0.0, 0.5), (1.0, 0.25) }));
+        Assert.That(m2.Select(b => (Math.Round(b.Category), Math.Round(b.Top, 3))), Is.EqualTo(new[] { (0.0, 0.75), (1.0, 1.0), (2.0, 0.1) }));
+        Assert.That(m1.Concat(m2).Select(b => b.Base), Has.All.EqualTo(0).Within(0.003));
+        Assert.That(m1[0].Category, Is.LessThan(m2[0].Category), "series side by side in their category");
+
+        // Error bars: the vertical strokes in the error-bar colour span exactly the CI.
+        var whiskers = svg.StrokedPaths("#222222").SelectMany(Segments).Where(s => Math.Abs(s.X1 - s.X2) < 0.01 && Math.Abs(s.Y1 - s.Y2) > 1)
+            .Select(s => (Low: Math.Round(svg.DataY(Math.Max(s.Y1, s.Y2), 0, 1), 3), High: Math.Round(svg.DataY(Math.Min(s.Y1, s.Y2), 0, 1), 3)))
+            .OrderBy(s => s.Low).ToList();
+        Assert.That(whiskers, Is.EqualTo(new[] { (0.2, 0.3), (0.4, 0.6) }));
+        Assert.That(svg.Texts, Is.SupersetOf(categories.Concat(["m1", "m2", "Accuracy"])));
     }
 
     [Test]
-    public void BoxStatisticsMatchHandComputedQuartiles()
+    public void BoxQuartilesWhiskersAndMeanAreMathNetsStatisticsOfTheData()
     {
-        // numpy.percentile([1..9, 100], [25, 50, 75]) = 3.25, 5.5, 7.75; fences 3.25 ± 1.5·4.5 → whiskers 1 and 9; 100 is an outlier.
-        var box = BoxStatistics.Of([1, 2, 3, 4, 5, 6, 7, 8, 9, 100]);
-        Assert.That((box.Q1, box.Median, box.Q3, box.WhiskerLow, box.WhiskerHigh, box.Mean), Is.EqualTo((3.25, 5.5, 7.75, 1.0, 9.0, 14.5)));
-        var chart = BoxChart.Render(new ChartFrame("box", "Reliance"), ["color", "count"], [new BoxSeries("m", [[0.1, 0.4, 0.5], [0.9, 0.7]])]);
-        var doc = XDocument.Parse(chart.Svg);
-        Assert.That(doc.Descendants(Svg + "g").Where(g => (string?)g.Attribute("class") == "box").Select(g => (string)g.Attribute("data-n")!), Is.EqualTo(new[] { "3", "2" }));
+        var rng = new Random(7);
+        double[] wide = [.. Enumerable.Range(0, 30).Select(_ => 0.3 + 0.3 * rng.NextDouble()), 0.97, 0.02]; // two far outliers
+        double[] narrow = [.. Enumerable.Range(0, 9).Select(_ => 0.7 + 0.1 * rng.NextDouble())];
+        var chart = BoxChart.Render(new ChartFrame("box", "Reliance") { YRange = (0, 1) }, ["wide", "narrow"], [new BoxSeries("m", [wide, narrow])]);
+        var svg = new DrawnSvg(chart.Svg);
+        var boxes = svg.Filled("rect", First).Where(r => svg.LeftOfLegend(DrawnSvg.Number(r, "x"))).OrderBy(r => DrawnSvg.Number(r, "x")).ToList();
+        Assert.That(boxes, Has.Count.EqualTo(2));
+        var strokes = svg.StrokedPaths("#333333").SelectMany(Segments).ToList();
+        var means = svg.Filled("path", "#ffffff").Select(p => DrawnSvg.Points((string)p.Attribute("d")!)).ToList();
+        Assert.That(means, Has.Count.EqualTo(2), "one mean diamond per box");
+
+        foreach (var (values, box) in new[] { (wide, boxes[0]), (narrow, boxes[1]) })
+        {
+            double q1 = Statistics.QuantileCustom(values, 0.25, QuantileDefinition.R7), q3 = Statistics.QuantileCustom(values, 0.75, QuantileDefinition.R7);
+            double median = Statistics.QuantileCustom(values, 0.5, QuantileDefinition.R7), iqr = q3 - q1;
+            double whiskerLow = values.Where(v => v >= q1 - 1.5 * iqr).Min(), whiskerHigh = values.Where(v => v <= q3 + 1.5 * iqr).Max();
+            double left = DrawnSvg.Number(box, "x"), right = left + DrawnSvg.Number(box, "width"), top = DrawnSvg.Number(box, "y");
+            Assert.That(svg.DataY(top, 0, 1), Is.EqualTo(q3).Within(0.003), "box top = Q3");
+            Assert.That(svg.DataY(top + DrawnSvg.Number(box, "height"), 0, 1), Is.EqualTo(q1).Within(0.003), "box bottom = Q1");
+            var horizontal = strokes.Where(s => Math.Abs(s.Y1 - s.Y2) < 0.01 && s.X1 >= left - 0.5 && s.X2 <= right + 0.5).Select(s => svg.DataY(s.Y1, 0, 1)).ToList();
+            Assert.That(horizontal, Has.Some.EqualTo(median).Within(0.003), "median line");
+            var vertical = strokes.Where(s => Math.Abs(s.X1 - s.X2) < 0.01 && s.X1 > left && s.X1 < right)
+                .SelectMany(s => new[] { svg.DataY(s.Y1, 0, 1), svg.DataY(s.Y2, 0, 1) }).ToList();
+            Assert.That(vertical.Min(), Is.EqualTo(whiskerLow).Within(0.003), "lower whisker: lowest value within 1.5 IQR");
+            Assert.That(vertical.Max(), Is.EqualTo(whiskerHigh).Within(0.003), "upper whisker: highest value within 1.5 IQR");
+            var diamond = means.Single(d => d.Average(p => p.X) > left && d.Average(p => p.X) < right);
+            Assert.That(svg.DataY((diamond.Min(p => p.Y) + diamond.Max(p => p.Y)) / 2, 0, 1), Is.EqualTo(values.Average()).Within(0.003), "mean diamond");
+        }
+        Assert.That(wide.Max(), Is.GreaterThan(svg.DataY(strokes.Min(s => Math.Min(s.Y1, s.Y2)), 0, 1)), "the outlier lies beyond the whisker");
     }
 
     [Test]
-    public void HeatmapGridColoursCellsByValue()
+    public void BoxStatisticsEqualMathNetsQuantiles()
+    {
+        var rng = new Random(3);
+        foreach (int n in new[] { 1, 2, 5, 10, 101 })
+        {
+            var values = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 10 - 3).Order().ToArray();
+            var box = BoxStatistics.Of(values);
+            Assert.That(box.Q1, Is.EqualTo(Statistics.QuantileCustom(values, 0.25, QuantileDefinition.R7)).Within(1e-12), $"n={n}");
+            Assert.That(box.Median, Is.EqualTo(Statistics.QuantileCustom(values, 0.5, QuantileDefinition.R7)).Within(1e-12), $"n={n}");
+            Assert.That(box.Q3, Is.EqualTo(Statistics.QuantileCustom(values, 0.75, QuantileDefinition.R7)).Within(1e-12), $"n={n}");
+            Assert.That(box.Mean, Is.EqualTo(Statistics.Mean(values)).Within(1e-12), $"n={n}");
+        }
+    }
+
+    [Test]
+    public void HeatmapCellsTakeViridisColoursInThePngAndPrintTheirValues()
     {
         var values = new double[,] { { 0, 0.5 }, { 1, double.NaN } };
         var chart = HeatmapChart.Render(new ChartFrame("grid", "Grid"), ["r1", "r2"], ["c1", "c2"], values);
-        var doc = XDocument.Parse(chart.Svg);
-        var cells = doc.Descendants(Svg + "g").Where(g => (string?)g.Attribute("class") == "cell").ToList();
-        Assert.That(cells.Select(c => (string)c.Attribute("data-row")! + (string)c.Attribute("data-column")!), Is.EqualTo(new[] { "r1c1", "r1c2", "r2c1" }));
-        // Viridis ends: 0 → #440154, 1 → #fde724 (matplotlib's table, int(channel · 255)).
-        string Fill(int i) => (string)cells[i].Element(Svg + "rect")!.Attribute("fill")!;
-        Assert.That(Fill(0), Is.EqualTo("#440154"));
-        Assert.That(Fill(2), Is.EqualTo("#fde724"));
+        var svg = new DrawnSvg(chart.Svg);
+        var png = PngCodec.Decode(chart.Png, "grid.png");
+        Assert.That((png.Width, png.Height), Is.EqualTo((640 * 2, 360 * 2)));
+        // A pixel a quarter into cell (row, column) from its top-left corner, clear of the printed value; row 0 on top.
+        (byte R, byte G, byte B) Cell(int row, int column)
+        {
+            var (x, y, w, h) = svg.DataArea;
+            int px = (int)(2 * (x + w * (column + 0.25) / 2)), py = (int)(2 * (y + h * (row + 0.25) / 2));
+            int i = (py * png.Width + px) * 3;
+            return (png.Pixels[i], png.Pixels[i + 1], png.Pixels[i + 2]);
+        }
+        // matplotlib's viridis ends, int(channel · 255): 0 → #440154, 1 → #fde724; the NaN cell is left blank (white page).
+        Assert.That(Cell(0, 0), Is.EqualTo(((byte)0x44, (byte)0x01, (byte)0x54)));
+        Assert.That(Cell(1, 0), Is.EqualTo(((byte)0xfd, (byte)0xe7, (byte)0x24)));
+        Assert.That(Cell(1, 1), Is.EqualTo(((byte)255, (byte)255, (byte)255)));
+        Assert.That(svg.Texts, Is.SupersetOf(new[] { "0", "0.5", "1", "r1", "r2", "c1", "c2", "Grid" }));
     }
 
     private static IEnumerable<TestCaseData> EmptyAndSinglePointCharts()
     {
-        var frame = new ChartFrame("c", "Chart");
-        yield return new TestCaseData(LineChart.Render(frame, [])).SetName("LineChart, no series");
-        yield return new TestCaseData(LineChart.Render(frame, [new LineSeries("s", [], [])])).SetName("LineChart, empty series");
-        yield return new TestCaseData(LineChart.Render(frame, [new LineSeries("s", [0.5], [0.5])])).SetName("LineChart, single point");
-        yield return new TestCaseData(LineChart.Render(frame, [new LineSeries("s", [0.5, 1], [double.NaN, 0.3])])).SetName("LineChart, one finite point");
-        yield return new TestCaseData(BarChart.Render(frame, [], [])).SetName("BarChart, no categories");
-        yield return new TestCaseData(BarChart.Render(frame, ["a"], [new BarSeries("s", [double.NaN])])).SetName("BarChart, only NaN");
-        yield return new TestCaseData(BoxChart.Render(frame, ["a"], [new BoxSeries("s", [[]])])).SetName("BoxChart, empty");
-        yield return new TestCaseData(BoxChart.Render(frame, ["a"], [new BoxSeries("s", [[0.4]])])).SetName("BoxChart, single value");
-        yield return new TestCaseData(HeatmapChart.Render(frame, ["r"], ["c"], new[,] { { double.NaN } })).SetName("HeatmapChart, only NaN");
+        var frame = new ChartFrame("c", "Chart", "x axis", "y axis");
+        yield return new TestCaseData(LineChart.Render(frame, []), "no points to draw").SetName("LineChart, no series");
+        yield return new TestCaseData(LineChart.Render(frame, [new LineSeries("s", [], [])]), "no points to draw").SetName("LineChart, empty series");
+        yield return new TestCaseData(LineChart.Render(frame, [new LineSeries("s", [0.5], [0.5])]), "a single point cannot make a line").SetName("LineChart, single point");
+        yield return new TestCaseData(LineChart.Render(frame, [new LineSeries("s", [0.5, 1], [double.NaN, 0.3])]), "a single point cannot make a line").SetName("LineChart, one finite point");
+        yield return new TestCaseData(BarChart.Render(frame, [], []), "no values to draw").SetName("BarChart, no categories");
+        yield return new TestCaseData(BarChart.Render(frame, ["a"], [new BarSeries("s", [double.NaN])]), "no values to draw").SetName("BarChart, only NaN");
+        yield return new TestCaseData(BoxChart.Render(frame, ["a"], [new BoxSeries("s", [[]])]), "no values to draw").SetName("BoxChart, empty");
+        yield return new TestCaseData(BoxChart.Render(frame, ["a"], [new BoxSeries("s", [[0.4]])]), "a single value is not a distribution").SetName("BoxChart, single value");
+        yield return new TestCaseData(HeatmapChart.Render(frame, ["r"], ["c"], new[,] { { double.NaN } }), "no values to draw").SetName("HeatmapChart, only NaN");
+        yield return new TestCaseData(NoDataPanel.Render(frame, "no curves table rows in this run"), "no curves table rows in this run").SetName("NoDataPanel");
     }
 
     [TestCaseSource(nameof(EmptyAndSinglePointCharts))]
-    public void EmptyOrSinglePointDataDrawsTheNoDataPanel(SvgChart chart)
+    public void EmptyOrSinglePointDataDrawsTheNoDataPanel(RenderedChart chart, string reason)
     {
-        var doc = XDocument.Parse(chart.Svg);
         Assert.That(chart.IsEmpty);
-        var panel = doc.Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "no-data");
-        Assert.That(panel.Elements(Svg + "text").First().Value, Is.EqualTo("No data"));
-        Assert.That(doc.Descendants(Svg + "g").Any(g => ((string?)g.Attribute("class"))?.StartsWith("axis", StringComparison.Ordinal) == true), Is.False);
+        var svg = new DrawnSvg(chart.Svg);
+        // Title, heading and reason, and nothing else: no tick labels, no axis titles, no legend.
+        Assert.That(svg.Texts, Is.EquivalentTo(new[] { "Chart", "No data", reason }));
+        var png = PngCodec.Decode(chart.Png, "c.png");
+        Assert.That((png.Width, png.Height), Is.EqualTo((1280, 720)));
     }
 
     [Test]
@@ -128,12 +181,10 @@ public sealed class ChartTests
     {
         var e = Assert.Throws<ArgumentException>(() => LineChart.Render(new ChartFrame("c", "C"), [new LineSeries("gradcam", [0, 1], [1])]));
         Assert.That(e!.Message, Does.Contain("gradcam"));
-        Assert.Throws<ArgumentException>(() => NiceScale.For(double.NaN, 1));
+        e = Assert.Throws<ArgumentException>(() => BoxChart.Render(new ChartFrame("c", "C"), ["a", "b"], [new BoxSeries("rollout", [[0.5]])]));
+        Assert.That(e!.Message, Does.Contain("rollout"));
     }
 
-    private static XElement Axis(XDocument doc, string cssClass) =>
-        doc.Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == cssClass);
-
-    private static string[] TickLabels(XElement axis) =>
-        axis.Elements(Svg + "text").Where(t => (string?)t.Attribute("class") == "tick-label").Select(t => t.Value).ToArray();
+    private static IEnumerable<(double X1, double Y1, double X2, double Y2)> Segments(List<(double X, double Y)> points) =>
+        points.Zip(points.Skip(1), (a, b) => (Math.Min(a.X, b.X), a.X <= b.X ? a.Y : b.Y, Math.Max(a.X, b.X), a.X <= b.X ? b.Y : a.Y));
 }

@@ -44,7 +44,7 @@ public sealed class ComparisonTests
         // Task accuracy did not move (same seed): unflagged.
         Assert.That(rows.Where(r => r.Metric == Comparison.TaskScoreMetric).All(r => r.Flag == ChangeFlag.None));
 
-        string page = File.ReadAllText(ReportWriter.WriteComparison(a.Path, b.Path, options: new ReportOptions { RasterizeCharts = false }));
+        string page = File.ReadAllText(ReportWriter.WriteComparison(a.Path, b.Path));
         int flagged = rows.Count(r => r.Flag == expected);
         Assert.That(System.Text.RegularExpressions.Regex.Matches(page, $"data-flag=\"{expected.ToString().ToLowerInvariant()}\"").Count, Is.EqualTo(flagged));
     }

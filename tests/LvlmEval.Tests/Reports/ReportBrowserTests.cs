@@ -23,7 +23,7 @@ public sealed class ReportBrowserTests
     {
         using var dir = new TempDir("report-browser");
         RunFixture.Write(dir.Path);
-        string report = ReportWriter.Write(dir.Path, new ReportOptions { RasterizeCharts = false });
+        string report = ReportWriter.Write(dir.Path);
         Assert.That(report, Is.EqualTo(Path.Combine(dir.Path, "report.html")));
         CheckInBrowser(dir, dir.Path, report);
     }
@@ -34,7 +34,7 @@ public sealed class ReportBrowserTests
     {
         using var dir = new TempDir("report-harness");
         string runDir = HarnessRun.Write(dir);
-        string report = ReportWriter.Write(runDir, new ReportOptions { RasterizeCharts = false });
+        string report = ReportWriter.Write(runDir);
         var view = CheckInBrowser(dir, runDir, report);
         Assert.That(view.GetProperty("rows").GetArrayLength(), Is.GreaterThan(0), "the run's scores made a leaderboard");
     }

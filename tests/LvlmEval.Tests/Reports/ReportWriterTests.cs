@@ -9,7 +9,7 @@ using LvlmEval.Tests.Infrastructure;
 
 namespace LvlmEval.Tests.Reports;
 
-/// <summary>Report files and sections from fixture runs: charts on disk (SVG as XML, PNG at twice the size), the gallery, missing data and bad input.</summary>
+/// <summary>Report files and sections from fixture runs: charts on disk and inline (see <see cref="ChartFiles"/>), the gallery, missing data and bad input.</summary>
 public sealed class ReportWriterTests
 {
     [Test]
@@ -18,24 +18,7 @@ public sealed class ReportWriterTests
         using var dir = new TempDir("report-charts");
         RunFixture.Write(dir.Path, samplesPerModel: 4, shards: 1);
         string html = File.ReadAllText(ReportWriter.Write(dir.Path));
-        var svgs = Directory.GetFiles(Path.Combine(dir.Path, "charts"), "*.svg");
-        Assert.That(svgs, Has.Length.GreaterThan(6));
-        foreach (var svg in svgs)
-        {
-            var doc = XDocument.Load(svg);
-            int width = (int)doc.Root!.Attribute("width")!, height = (int)doc.Root.Attribute("height")!;
-            string name = Path.GetFileNameWithoutExtension(svg);
-            Assert.That(html, Does.Contain($"data-chart=\"{name}\""), name);
-            string png = Path.ChangeExtension(svg, ".png");
-            var image = PngCodec.Decode(File.ReadAllBytes(png), png);
-            Assert.That((image.Width, image.Height), Is.EqualTo((width * ChartRasterizer.Scale, height * ChartRasterizer.Scale)), name);
-            // Rendered, not blank: the chart's title and axes put dark pixels on the white page.
-            int dark = 0;
-            for (int i = 0; i < image.Pixels.Length; i += 3) if (image.Pixels[i] + image.Pixels[i + 1] + image.Pixels[i + 2] < 200) dark++;
-            Assert.That(dark, Is.GreaterThan(500), name);
-        }
-        Assert.That(html, Does.Not.Contain("were not written"));
-        Assert.That(Regex.IsMatch(html, "(src|href)=\"(https?:)?//"), Is.False, "no network references");
+        ChartFiles.AssertWrittenAndEmbedded(dir.Path, html);
     }
 
     [Test]
@@ -43,7 +26,7 @@ public sealed class ReportWriterTests
     {
         using var dir = new TempDir("report-gallery");
         var samples = RunFixture.Write(dir.Path, samplesPerModel: 5);
-        string html = File.ReadAllText(ReportWriter.Write(dir.Path, new ReportOptions { RasterizeCharts = false, GallerySampleCount = 2 }));
+        string html = File.ReadAllText(ReportWriter.Write(dir.Path, new ReportOptions { GallerySampleCount = 2 }));
         string gallery = html[html.IndexOf("<section id=\"gallery\"", StringComparison.Ordinal)..];
         // Per model: 2 samples × (the image + 3 explainers × (sequence + one token map)), then best/worst: 3 explainers × 2 × 2.
         int images = Regex.Matches(gallery, "<img src=\"data:image/png;base64,").Count;
@@ -65,10 +48,11 @@ public sealed class ReportWriterTests
         // An empty curves table: its part files exist (a chunk is complete only with all four) but hold no rows.
         Directory.Delete(Path.Combine(dir.Path, "curves"), recursive: true);
         RunFixture.WriteParts(dir.Path, "curves", new List<CurveRecord>(), 2);
-        string html = File.ReadAllText(ReportWriter.Write(dir.Path, new ReportOptions { RasterizeCharts = false }));
+        string html = File.ReadAllText(ReportWriter.Write(dir.Path));
         Assert.That(html, Does.Contain("Image not available"));
         Assert.That(html, Does.Contain("no-such-voc"));
-        Assert.That(html, Does.Contain("class=\"no-data\""), "the curves chart says there is no data");
+        Assert.That(html, Does.Contain("<figure class=\"chart no-data\" data-chart=\"curves\">"), "the curves chart says there is no data");
+        Assert.That(html, Does.Contain("no curves table rows in this run"));
     }
 
     [Test]

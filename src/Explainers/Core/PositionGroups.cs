@@ -1,0 +1,60 @@
+using LvlmEval.Models.Llava;
+
+namespace LvlmEval.Explainers.Core;
+
+/// <summary>A set of sequence positions traced or corrupted together: an image-grid cell or a word of the text after the image.</summary>
+/// <param name="Label">Name used in result rows: <c>cell_r{row}_c{col}</c> or <c>word_{i}</c>.</param>
+/// <param name="IsImage">Whether the positions are image patches.</param>
+/// <param name="Positions">Absolute sequence positions, ascending.</param>
+/// <param name="Text">The word's text (empty for cells).</param>
+public sealed record PositionGroup(string Label, bool IsImage, int[] Positions, string Text);
+
+/// <summary>
+/// Position groups of a prompt: the patch grid cut into cells of <c>cell × cell</c> patches (row-major; the last row and
+/// column of cells may be smaller), then the words of the prompt text after the image (the question and the template's
+/// closing words, through the last prompt position). A word starts at a token whose text starts with whitespace or
+/// follows one that ends with whitespace, and at every token without letters or digits; without a tokenizer every token
+/// is its own word.
+/// </summary>
+public static class PositionGroups
+{
+    /// <summary>The image cells.</summary>
+    public static List<PositionGroup> Cells(PreparedInput prepared, int cell)
+    {
+        if (cell < 1) throw new ArgumentOutOfRangeException(nameof(cell), cell, "cell must be ≥ 1.");
+        var groups = new List<PositionGroup>();
+        int rows = (prepared.GridHeight + cell - 1) / cell, cols = (prepared.GridWidth + cell - 1) / cell;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                var positions = new List<int>();
+                for (int y = r * cell; y < Math.Min(prepared.GridHeight, (r + 1) * cell); y++)
+                    for (int x = c * cell; x < Math.Min(prepared.GridWidth, (c + 1) * cell); x++)
+                        positions.Add(prepared.PatchTokenStart + y * prepared.GridWidth + x);
+                positions.Sort();
+                groups.Add(new PositionGroup($"cell_r{r}_c{c}", true, positions.ToArray(), ""));
+            }
+        return groups;
+    }
+
+    /// <summary>The words of the prompt text after the image, through position <c>prompt length − 1</c>.</summary>
+    public static List<PositionGroup> Words(LlavaModel model, PreparedInput prepared)
+    {
+        int first = prepared.ImageTokenStart + prepared.ImageTokenCount, end = prepared.TokenIds.Length;
+        var words = new List<List<int>>();
+        var texts = new List<string>();
+        string previous = "";
+        for (int p = first; p < end; p++)
+        {
+            string text = model.Tokenizer?.Decode([prepared.TokenIds[p]]) ?? "";
+            bool starts = words.Count == 0 || model.Tokenizer is null || text.Length == 0 || char.IsWhiteSpace(text[0])
+                || (previous.Length > 0 && char.IsWhiteSpace(previous[^1])) || !text.Any(char.IsLetterOrDigit)
+                || !previous.Any(char.IsLetterOrDigit);
+            if (starts) { words.Add([]); texts.Add(""); }
+            words[^1].Add(p);
+            texts[^1] += text;
+            previous = text;
+        }
+        return words.Select((w, i) => new PositionGroup($"word_{i}", false, w.ToArray(), texts[i].Trim())).ToList();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Xml.Linq;
+
+namespace LvlmEval.Reports.Charts;
+
+/// <summary>Tidies ScottPlot's SVG for a web page: a scalable, titled root element and ids that are unique on the page.</summary>
+internal static class SvgMarkup
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+    private static readonly XNamespace XLink = "http://www.w3.org/1999/xlink";
+
+    /// <summary>
+    /// Adds a viewBox (so CSS can scale the chart to its column), an accessible title and <c>role="img"</c>, and trims
+    /// the indentation Skia writes inside text elements. Returns the document without an XML declaration.
+    /// </summary>
+    public static string Normalise(string svg, int width, int height, string title)
+    {
+        var doc = XDocument.Parse(svg);
+        var root = doc.Root!;
+        root.SetAttributeValue("width", width);
+        root.SetAttributeValue("height", height);
+        root.SetAttributeValue("viewBox", $"0 0 {width} {height}");
+        root.SetAttributeValue("role", "img");
+        root.AddFirst(new XElement(Svg + "title", title));
+        foreach (var text in root.Descendants(Svg + "text")) text.Value = text.Value.Trim();
+        return root.ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>Prefixes every id, and every reference to one (<c>url(#…)</c>, <c>href="#…"</c>), with <paramref name="prefix"/>.</summary>
+    public static string ScopeIds(string svg, string prefix)
+    {
+        var root = XElement.Parse(svg);
+        foreach (var element in root.DescendantsAndSelf())
+        {
+            foreach (var attribute in element.Attributes())
+            {
+                if (attribute.IsNamespaceDeclaration) continue;
+                if (attribute.Name == "id") attribute.Value = $"{prefix}-{attribute.Value}";
+                else if ((attribute.Name == XLink + "href" || attribute.Name == "href") && attribute.Value.StartsWith('#'))
+                    attribute.Value = $"#{prefix}-{attribute.Value[1..]}";
+                else if (attribute.Value.Contains("url(#", StringComparison.Ordinal))
+                    attribute.Value = attribute.Value.Replace("url(#", $"url(#{prefix}-", StringComparison.Ordinal);
+            }
+        }
+        return root.ToString(SaveOptions.DisableFormatting);
+    }
+}
