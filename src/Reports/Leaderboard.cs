@@ -63,7 +63,9 @@ public static class Leaderboard
             {
                 var column = explainers.Where(e => values.ContainsKey((e, metric))).ToDictionary(e => e, e => values[(e, metric)]);
                 var common = CommonSampleSet.Of(column);
-                var summaries = column.Keys.ToDictionary(e => e, e => ReportStatistics.Summarise(common.Samples.Select(s => new UnitValue(Image(s), column[e][s])),
+                // An explainer without a finite value in the column is outside the comparison: NaN, no test.
+                double Value(string e, string s) => column[e].TryGetValue(s, out var v) ? v : double.NaN;
+                var summaries = column.Keys.ToDictionary(e => e, e => ReportStatistics.Summarise(common.Samples.Select(s => new UnitValue(Image(s), Value(e, s))),
                     CellSeed(options.Seed, group.Key.Model, group.Key.Dataset, e, metric), options.BootstrapResamples));
                 if (summaries.Count == 0) continue;
                 // The column is ranked in the direction its metric declares; rows without one are shown unranked.
@@ -72,7 +74,7 @@ public static class Leaderboard
                 string best = direction == Direction.Neither || !MetricRoles.IsRanked(metric) ? "" : summaries.Where(kv => double.IsFinite(kv.Value.Mean))
                     .OrderBy(kv => lower ? kv.Value.Mean : -kv.Value.Mean).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key).FirstOrDefault() ?? "";
                 var tests = summaries.Keys.ToDictionary(e => e,
-                    e => e == best || best.Length == 0 ? null : Paired(common.Samples, column[e], column[best], Image));
+                    e => e == best || best.Length == 0 || summaries[e].Count == 0 ? null : Paired(common.Samples, column[e], column[best], Image));
                 var tested = tests.Where(kv => kv.Value is not null).Select(kv => kv.Key).ToList();
                 var holm = HolmCorrection.Adjust(tested.Select(e => tests[e]!.PValue).ToList());
                 for (int i = 0; i < tested.Count; i++)

@@ -90,6 +90,17 @@ public sealed class ClusteredComparisonTests
     }
 
     [Test]
+    public void AnExplainerThatFailedEverywhereIsCountedAndLeftOutOfTheComparison()
+    {
+        var (samples, scores) = Table();
+        scores.AddRange(samples.Select(s => new ScoreRecord("r", "m", "d", s.SampleId, "d", "pointing_game", -1, double.NaN)));
+        var table = Leaderboard.Build(scores, new ReportOptions(), SampleImages.Of(samples)).Single();
+        var failed = table.Cells[("d", "pointing_game")];
+        Assert.That((failed.Summary.Count, failed.Failed, failed.VersusBest), Is.EqualTo((0, samples.Count, (WilcoxonSignedRank?)null)));
+        Assert.That(table.Cells[("a", "pointing_game")].Summary.Count, Is.EqualTo(Images * QuestionsPerImage - Images / 4), "the others keep their common set");
+    }
+
+    [Test]
     public void CompareUsesSamplesEveryExplainerScoredInBothRunsAndCountsFailures()
     {
         var (samplesA, scoresA) = Table("a");
