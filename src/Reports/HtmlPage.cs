@@ -18,7 +18,7 @@ internal static class HtmlPage
         table.maps th{text-align:right;padding-right:10px;font-weight:normal;color:#333;vertical-align:middle}
         figure.map{display:inline-block;margin:2px 6px 6px 0;text-align:center;font-size:11px;max-width:170px}figure.map img{display:block;image-rendering:auto}
         figure.best figcaption{color:#2a7a2a}figure.worst figcaption{color:#a33}.sample{margin:10px 0 18px}.qa{margin:4px 0}
-        tr.flag-regression td{background:#fbe9e9}tr.flag-improvement td{background:#e6f4e6}
+        tr.flag-regression td{background:#fbe9e9}tr.flag-improvement td{background:#e6f4e6}tr.flag-changed td,tr.flag-samples_lost td,tr.flag-removed td{background:#fdf3dc}
         """;
 
     // Click a leaderboard header to sort its rows by that column's mean (the table's first click sorts best first).

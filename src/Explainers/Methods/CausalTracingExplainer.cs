@@ -70,7 +70,7 @@ public sealed class CausalTracingExplainer : IExplainer
     {
         var prepared = request.Prepared;
         if (_corrupt == "image" && _imageCorruption == "blur")
-            return [new CorruptedInput(PixelBaselines.Baseline(request.Model, prepared.Pixels, "blur", _blurSigma), null, [])];
+            return [new CorruptedInput(PixelBaselines.Baseline(request.Model.ImageProcessor?.Config, prepared.Pixels, "blur", _blurSigma), null, [])];
         var positions = _corrupt == "image"
             ? prepared.ImageTokenPositions.ToArray()
             : PositionGroups.Words(request.Model, prepared).SelectMany(g => g.Positions).Where(p => p < prepared.TokenIds.Length - 1).ToArray();

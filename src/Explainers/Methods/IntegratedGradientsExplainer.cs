@@ -46,7 +46,7 @@ public sealed class IntegratedGradientsExplainer : IExplainer
         var context = new ExplainContext(request);
         var x = context.Prepared.Pixels;
         int h = x.Dim(2), w = x.Dim(3), plane = 3 * h * w, answer = context.AnswerLength;
-        var baseline = PixelBaselines.Baseline(context.Model, x, _baseline, _blurSigma).ToArray();
+        var baseline = PixelBaselines.Baseline(context.Model.ImageProcessor?.Config, x, _baseline, _blurSigma).ToArray();
         var difference = new float[plane];
         System.Numerics.Tensors.TensorPrimitives.Subtract(x.Data.Slice(0, plane), baseline, difference);
         var gradientSums = new float[answer][];

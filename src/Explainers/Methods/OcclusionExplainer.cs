@@ -58,7 +58,7 @@ public sealed class OcclusionExplainer : IExplainer
         int gh = context.GridHeight, gw = context.GridWidth, patch = context.Model.Config.Vision.PatchSize, answer = context.AnswerLength;
         var x = context.Prepared.Pixels;
         int h = x.Dim(2), w = x.Dim(3);
-        var fill = PixelBaselines.Fill(context.Model, _fill);
+        var fill = PixelBaselines.Fill(context.Model.ImageProcessor?.Config, _fill);
         var windows = (from r in Starts(gh, _window, _stride) from c in Starts(gw, _window, _stride) select (r, c)).ToArray();
         var original = AnswerScorer.Original(context);
         var scores = AnswerScorer.LogProbabilities(context, windows.Length, _batchSize, (k, image) =>

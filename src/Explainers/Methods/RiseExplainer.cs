@@ -99,7 +99,7 @@ public sealed class RiseExplainer : IExplainer
         var context = new ExplainContext(request);
         var x = context.Prepared.Pixels;
         int h = x.Dim(2), w = x.Dim(3), answer = context.AnswerLength, size = Math.Max(h, w);
-        var fill = PixelBaselines.Fill(context.Model, _fill);
+        var fill = PixelBaselines.Fill(context.Model.ImageProcessor?.Config, _fill);
         var rng = new Random(request.Seed);
         var saliency = new float[answer + 1][];
         for (int t = 0; t <= answer; t++) saliency[t] = new float[h * w];

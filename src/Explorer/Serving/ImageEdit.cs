@@ -72,7 +72,8 @@ public sealed record ImageEdit(string Kind, PixelRect Rect)
     private void BlurInto(RgbImage image, RgbImage result)
     {
         double sigma = Math.Clamp(BlurSigmaFraction * Math.Max(image.Width, image.Height), 1.0, MaxBlurSigma);
-        int radius = (int)Math.Ceiling(3 * sigma);
+        var blur = GaussianBlur.ForSigma(sigma);
+        int radius = blur.KernelSize / 2;
         var window = new PixelRect(Math.Max(0, Rect.Left - radius), Math.Max(0, Rect.Top - radius), 0, 0);
         window = window with
         {
@@ -87,7 +88,7 @@ public sealed record ImageEdit(string Kind, PixelRect Rect)
             for (int x = 0; x < w; x++)
                 for (int c = 0; c < 3; c++) chw[c * plane + y * w + x] = row[(window.Left + x) * 3 + c];
         }
-        var blurred = GaussianBlur.Apply(new Tensor(chw, 3, h, w), 2 * radius + 1, sigma).Data;
+        var blurred = blur.Apply(new Tensor(chw, 3, h, w)).Data;
         for (int y = Rect.Top; y < Rect.Bottom; y++)
         {
             var row = result.Row(y);

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LvlmEval.Harness.Comparison;
 using LvlmEval.Results;
+using LvlmEval.Results.Comparison;
 
 namespace LvlmEval.Harness.Cli;
 
@@ -41,12 +41,13 @@ public static class RunFolderCommands
         var a = new Argument<string>("RUN_A") { Description = "Baseline run folder." };
         var b = new Argument<string>("RUN_B") { Description = "New run folder." };
         var tolerance = new Option<double>("--tolerance") { Description = "Absolute change of a mean that counts (default 0.01).", DefaultValueFactory = _ => 0.01, HelpName = "X" };
-        var fail = new Option<bool>("--fail-on-regression") { Description = "Exit with 1 when any change is flagged (beyond tolerance with a CI excluding 0, or samples lost)." };
+        var fail = new Option<bool>("--fail-on-regression") { Description = "Exit with 1 on a regression (worse, beyond tolerance, CI excluding 0, in the metric's declared direction), a significant change of a metric with no better side, a quantity removed, or samples lost." };
         var json = new Option<string?>("--json") { Description = "Also write the comparison as JSON.", HelpName = "FILE" };
         var html = new Option<string?>("--html") { Description = "Also write the comparison as an HTML page.", HelpName = "FILE" };
         var command = new Command("compare", """
             Line up two runs by (model, dataset, explainer, metric, sample) and report each mean's change with a paired bootstrap 95% CI
-            (images resampled), over the samples every explainer of the metric scored in both runs; failed A/B counts each explainer's failures.
+            (images resampled), flagged in the direction each metric declares (the same rows and flags as the report's comparison page),
+            over the samples every explainer of the metric scored in both runs; failed A/B counts each explainer's failures.
             Same code and seed give identical values, so any flagged change in a nightly run is a regression to look at.
 
             Examples:
@@ -59,14 +60,15 @@ public static class RunFolderCommands
             var runB = RunResults.Read(Existing(parse.GetValue(b)!));
             var tol = parse.GetValue(tolerance);
             if (tol < 0) throw new ArgumentException("--tolerance must be ≥ 0");
-            var changes = RunComparer.Compare(runA, runB, tol);
+            var report = new Reports.ReportOptions { ComparisonTolerance = tol };
+            var changes = RunComparer.Compare(runA, runB, new ComparisonOptions(tol, report.Seed, report.BootstrapResamples));
             Print(changes, Console.Out);
-            if (parse.GetValue(html) is { } page) Console.WriteLine($"comparison page: {Reports.ReportWriter.WriteComparison(parse.GetValue(a)!, parse.GetValue(b)!, page)}");
+            if (parse.GetValue(html) is { } page) Console.WriteLine($"comparison page: {Reports.ReportWriter.WriteComparison(parse.GetValue(a)!, parse.GetValue(b)!, page, report)}");
             if (parse.GetValue(json) is { } path) File.WriteAllText(path, ToJson(changes).ToJsonString(Manifest.JsonOptions) + "\n");
-            int flagged = changes.Count(c => c.Flagged);
+            int flagged = changes.Count(c => c.Flagged), failing = changes.Count(c => c.Fails);
             Console.WriteLine(flagged == 0 ? $"no change beyond tolerance {tol.ToString(CultureInfo.InvariantCulture)} in {changes.Count} groups"
-                : $"{flagged} of {changes.Count} groups changed beyond tolerance {tol.ToString(CultureInfo.InvariantCulture)} (marked !)");
-            return flagged > 0 && parse.GetValue(fail) ? CliErrors.Failed : CliErrors.Ok;
+                : $"{flagged} of {changes.Count} groups flagged beyond tolerance {tol.ToString(CultureInfo.InvariantCulture)}, {failing} of them regressions, unsigned changes, removals or lost samples");
+            return failing > 0 && parse.GetValue(fail) ? CliErrors.Failed : CliErrors.Ok;
         }));
         return command;
     }
@@ -76,10 +78,10 @@ public static class RunFolderCommands
 
     private static void Print(IReadOnlyList<MetricChange> changes, TextWriter output)
     {
-        var header = new[] { "", "model", "dataset", "explainer", "metric", "n", "mean A", "mean B", "Δ", "95% CI", "lost", "failed A/B" };
+        var header = new[] { "flag", "model", "dataset", "explainer", "metric", "n", "mean A", "mean B", "Δ", "95% CI", "lost", "failed A/B" };
         var rows = changes.Select(c => new[]
         {
-            c.Flagged ? "!" : "", c.Model, c.Dataset, c.Explainer.Length == 0 ? "-" : c.Explainer, c.Metric, c.Pairs.ToString(CultureInfo.InvariantCulture),
+            c.FlagName, c.Model, c.Dataset, c.Explainer.Length == 0 ? "-" : c.Explainer, c.Metric, c.Pairs.ToString(CultureInfo.InvariantCulture),
             F(c.MeanA), F(c.MeanB), F(c.Delta), $"[{F(c.CiLower)}, {F(c.CiUpper)}]", c.OnlyA.ToString(CultureInfo.InvariantCulture),
             string.Create(CultureInfo.InvariantCulture, $"{c.FailedA}/{c.FailedB}"),
         }).Prepend(header).ToList();
@@ -93,7 +95,7 @@ public static class RunFolderCommands
     {
         ["model"] = c.Model, ["dataset"] = c.Dataset, ["explainer"] = c.Explainer, ["metric"] = c.Metric, ["pairs"] = c.Pairs,
         ["only_a"] = c.OnlyA, ["only_b"] = c.OnlyB, ["mean_a"] = Num(c.MeanA), ["mean_b"] = Num(c.MeanB), ["delta"] = Num(c.Delta),
-        ["ci_lower"] = Num(c.CiLower), ["ci_upper"] = Num(c.CiUpper), ["flagged"] = c.Flagged,
+        ["ci_lower"] = Num(c.CiLower), ["ci_upper"] = Num(c.CiUpper), ["flagged"] = c.Flagged, ["flag"] = c.FlagName,
         ["failed_a"] = c.FailedA, ["failed_b"] = c.FailedB,
     }).ToArray());
 

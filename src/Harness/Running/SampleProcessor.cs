@@ -5,6 +5,7 @@ using LvlmEval.Explainers;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Results;
 using LvlmEval.Metrics;
+using LvlmEval.Metrics.Reliance;
 using LvlmEval.Models.Llava;
 
 namespace LvlmEval.Harness.Running;
@@ -15,9 +16,6 @@ namespace LvlmEval.Harness.Running;
 /// </summary>
 internal sealed class SampleProcessor(ExperimentConfig config, string runId, RunTimings timings)
 {
-    /// <summary>Metric name a sample-level metric uses for the image-reliance figure copied into the samples table.</summary>
-    public const string ImageRelianceMetric = "image_reliance";
-
     public SampleResult Process(LlavaModel model, string modelName, DatasetSpec dataset, Sample sample, bool needSampleRow,
         IReadOnlyList<ComponentSpec<IExplainer>> explainers)
     {
@@ -65,10 +63,10 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
         if (needSampleRow)
         {
             RunMetrics(context, "", MetricScope.Sample, modelName, dataset.Name, scores, curves, errors);
-            var reliance = scores.FirstOrDefault(s => s.Explainer.Length == 0 && s.Metric == ImageRelianceMetric && s.TokenIndex == -1);
+            var blank = scores.FirstOrDefault(s => s.Explainer.Length == 0 && s.Metric == BehaviouralRelianceMetric.BlankLogProbabilityDeltaRow && s.TokenIndex == -1);
             row = new SampleRecord(runId, modelName, dataset.Name, sample.Split, sample.Id, sample.Question, sample.QuestionType,
                 JsonSerializer.Serialize(sample.Answers), generation.Text, JsonSerializer.Serialize(generation.TokenIds),
-                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), reliance?.Value, generationTime.TotalMilliseconds, sample.ImageId);
+                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), blank is null ? null : BehaviouralRelianceMetric.ImageReliance(blank.Value), generationTime.TotalMilliseconds, sample.ImageId);
         }
 
         // Generate once, trace once: one traced forward recording what every pending explainer reads serves them all.

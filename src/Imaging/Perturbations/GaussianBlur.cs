@@ -3,12 +3,24 @@ using LvlmEval.Tensors;
 namespace LvlmEval.Imaging.Perturbations;
 
 /// <summary>
-/// Substrate: the same image blurred with a Gaussian, defined as torchvision's <c>gaussian_blur</c>: taps
-/// exp(−½ (x/σ)²) at x = −(k−1)/2 … (k−1)/2 for odd kernel size k, normalised to sum 1, applied separably with
-/// reflect padding (edge pixel not repeated).
+/// Substrate and baseline: the same image blurred with a Gaussian — the project's one blur, used by explainers' blur
+/// baselines, metrics' blur substrates and the explorer's blur edit. Defined as torchvision's
+/// <c>transforms.functional.gaussian_blur</c>: taps exp(−½ (x/σ)²) at x = −(k−1)/2 … (k−1)/2 for odd kernel size k,
+/// normalised to sum 1, applied separably with reflect padding (edge pixel not repeated). When only σ is given the
+/// kernel covers ±3σ: k = 2⌈3σ⌉ + 1 (<see cref="KernelSizeFor"/>).
 /// </summary>
 public sealed record GaussianBlur(int KernelSize, double Sigma) : Substrate
 {
+    /// <summary>The blur of <paramref name="sigma"/> with the kernel covering ±3σ.</summary>
+    public static GaussianBlur ForSigma(double sigma) => new(KernelSizeFor(sigma), sigma);
+
+    /// <summary>2⌈3σ⌉ + 1: the odd kernel size whose taps reach three standard deviations (≥ 3).</summary>
+    public static int KernelSizeFor(double sigma)
+    {
+        if (!(sigma > 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "Gaussian sigma must be positive.");
+        return 2 * Math.Max(1, (int)Math.Ceiling(3 * sigma)) + 1;
+    }
+
     /// <summary>Returns a blurred copy of <paramref name="image"/> ([C, H, W]).</summary>
     public Tensor Apply(Tensor image) => Apply(image, KernelSize, Sigma);
 

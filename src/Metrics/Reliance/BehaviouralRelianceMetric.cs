@@ -30,12 +30,22 @@ public sealed class BehaviouralRelianceMetric(ParameterSet parameters) : IMetric
     /// <summary>The question as the prefix condition asks it; <c>{question}</c> is replaced by the question.</summary>
     public string PrefixTemplate { get; } = parameters.String("prefix_template", "Look at the image and tell me: {question}");
 
+    /// <summary>The row whose value, negated, is the sample's <c>samples.image_reliance</c>: the blank-image condition's log-probability change.</summary>
+    public const string BlankLogProbabilityDeltaRow = "reliance_blank_logprob_delta";
+
+    /// <summary>
+    /// <c>samples.image_reliance</c> from the blank condition's row: the answer log-probability the image is worth,
+    /// log p(y | x, q) − log p(y | blank, q) in nats. Positive when blanking the image makes the answer less likely
+    /// (the answer rests on the image), near 0 when the question alone carries it, negative when the image argues against it.
+    /// </summary>
+    public static double ImageReliance(double blankLogProbabilityDelta) => -blankLogProbabilityDelta;
+
     /// <summary>Registry entry: name, summary, paper, cost, scope and the rows it writes.</summary>
     public static Registration<IMetric> Registration { get; } = new(
         new Descriptor("behavioural-reliance", "change of the answer log-probability when the image is blanked or swapped or the question paraphrased", "behavioural image reliance (input ablation)", "2 forwards and a short generation per condition", Granularity.Sample,
         [
-            new RowDescriptor("reliance_{blank|other_image|paraphrase}_logprob_delta", Direction.Neither, double.NegativeInfinity, double.PositiveInfinity, Granularity.Sample, "answer log-probability under the condition minus under the original input"),
-            new RowDescriptor("reliance_{blank|other_image|paraphrase}_answer_changed", Direction.Neither, 0, 1, Granularity.Sample, "1 when the greedy answer changes under the condition"),
+            new RowDescriptor("reliance_{blank|other_image|prefix}_logprob_delta", Direction.Neither, double.NegativeInfinity, double.PositiveInfinity, Granularity.Sample, "answer log-probability under the condition minus under the original input"),
+            new RowDescriptor("reliance_{blank|other_image|prefix}_answer_changed", Direction.Neither, 0, 1, Granularity.Sample, "1 when the greedy answer changes under the condition"),
         ]),
         p => new BehaviouralRelianceMetric(p));
 

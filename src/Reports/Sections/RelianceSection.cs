@@ -28,22 +28,23 @@ internal static class RelianceSection
             var points = byMetricExplainer.Select(s => (s.Model, s.Dataset, QuestionType: samples.GetValueOrDefault((s.Model, s.Dataset, s.SampleId))?.QuestionType, s.Value)).ToList();
             string title = $"{byMetricExplainer.Key.Metric} · {byMetricExplainer.Key.Explainer}";
             string name = Html.Slug("reliance", byMetricExplainer.Key.Metric, byMetricExplainer.Key.Explainer);
-            sb.Append(Charts(context, name, title, models, points));
+            sb.Append(Charts(context, name, title, models, points, "image share", (0, 1)));
         }
         sb.Append("</div>");
 
         var behavioural = context.Run.Samples.Where(s => s.ImageReliance is double v && double.IsFinite(v))
             .Select(s => (s.Model, s.Dataset, s.QuestionType, Value: s.ImageReliance!.Value)).ToList();
-        sb.Append("<h3>Behavioural image reliance (samples.image_reliance)</h3><div class=\"grid\">");
+        sb.Append("<h3>Behavioural image reliance (samples.image_reliance)</h3>");
+        sb.Append("<p class=\"note\">log p(answer | image, question) − log p(answer | blank image, question), in nats (behavioural-reliance's blank condition): above 0 the answer rests on the image.</p><div class=\"grid\">");
         if (behavioural.Count == 0)
             sb.Append(context.Embed(NoDataPanel.Render(new ChartFrame("reliance_behavioural", "Behavioural image reliance"), "no sample has image_reliance")));
-        else sb.Append(Charts(context, "reliance_behavioural", "behavioural image reliance", models, behavioural));
+        else sb.Append(Charts(context, "reliance_behavioural", "behavioural image reliance", models, behavioural, "log-prob drop (nats)", null));
         return sb.Append("</div></section>").ToString();
     }
 
     /// <summary>Two box charts of the same values: by question type (dataset-qualified) and by dataset.</summary>
     private static string Charts(ReportContext context, string name, string title, IReadOnlyList<string> models,
-        IReadOnlyList<(string Model, string Dataset, string? QuestionType, double Value)> points)
+        IReadOnlyList<(string Model, string Dataset, string? QuestionType, double Value)> points, string yLabel, (double, double)? yRange)
     {
         bool severalDatasets = points.Select(p => p.Dataset).Distinct().Count() > 1;
         string TypeOf((string Model, string Dataset, string? QuestionType, double Value) p) =>
@@ -51,8 +52,8 @@ internal static class RelianceSection
         var shown = models.Where(m => points.Any(p => p.Model == m)).ToList();
         var byType = Box(points, shown, TypeOf);
         var byDataset = Box(points, shown, p => p.Dataset);
-        return context.Embed(BoxChart.Render(new ChartFrame(name + "_by_type", $"{title} by question type", "", "image share") { YRange = (0, 1) }, byType.Categories, byType.Series))
-             + context.Embed(BoxChart.Render(new ChartFrame(name + "_by_dataset", $"{title} by dataset", "", "image share") { YRange = (0, 1) }, byDataset.Categories, byDataset.Series));
+        return context.Embed(BoxChart.Render(new ChartFrame(name + "_by_type", $"{title} by question type", "", yLabel) { YRange = yRange }, byType.Categories, byType.Series))
+             + context.Embed(BoxChart.Render(new ChartFrame(name + "_by_dataset", $"{title} by dataset", "", yLabel) { YRange = yRange }, byDataset.Categories, byDataset.Series));
     }
 
     private static (IReadOnlyList<string> Categories, IReadOnlyList<BoxSeries> Series) Box(

@@ -87,15 +87,16 @@ public sealed class EndToEndTests
         Assert.That(scoreRows.Select(r => Convert.ToInt64(r[5])), Is.All.EqualTo(1));
         var expectedScores = explained.SelectMany(kv => new[]
         {
-            $"{kv.Key}//blank_logprob_delta/-1", $"{kv.Key}//image_reliance/-1",
+            $"{kv.Key}//reliance_blank_logprob_delta/-1",
             $"{kv.Key}/test-gradient/test_deletion_auc/-1", $"{kv.Key}/test-gradient/test_top_patch/0",
             $"{kv.Key}/test-random/test_deletion_auc/-1", $"{kv.Key}/test-random/test_top_patch/0",
         }).Order(StringComparer.Ordinal);
         Assert.That(scoreRows.Select(r => $"{r[0]}/{r[1]}/{r[2]}/{r[3]}/{r[4]}").Order(StringComparer.Ordinal), Is.EqualTo(expectedScores));
 
-        // samples.image_reliance is the sample-level image_reliance score.
+        // samples.image_reliance is the negated blank-image log-probability change of the sample-level rows.
         var reliance = Rows(answers[4]).ToDictionary(r => $"{r[0]}/{r[1]}", r => r[4]);
-        foreach (var kv in explained) Assert.That(reliance[kv.Key], Is.Not.Null);
+        var blankDelta = HarnessFixture.Read(runDir).Scores.Where(s => s.Metric == "reliance_blank_logprob_delta").ToDictionary(s => $"{s.Model}/{s.SampleId}", s => s.Value);
+        foreach (var kv in explained) Assert.That((double?)reliance[kv.Key], Is.EqualTo(-blankDelta[kv.Key]).Within(1e-12), kv.Key);
 
         // curves: steps 0..4 at fractions 0..1 for each (sample, explainer).
         var curveRows = Rows(answers[9]);

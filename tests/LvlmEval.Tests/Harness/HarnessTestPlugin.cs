@@ -33,7 +33,7 @@ public sealed class HarnessTestPlugin : IPlugin
             [new RowDescriptor("test_deletion_auc", Direction.LowerIsBetter, double.NegativeInfinity, 0, Granularity.Sequence, "AUC of the answer log-prob")]),
             p => new DeletionMetric(p.Int("steps", 4, 1, 16))));
         MetricRegistry.All.Register(new(new Descriptor("test-blank", "log-prob change with a blank image", "test", "1 forward", Granularity.Sample,
-            [new RowDescriptor("blank_logprob_delta", Direction.Neither, double.NegativeInfinity, double.PositiveInfinity, Granularity.Sample, "log-prob change")]),
+            [new RowDescriptor("reliance_blank_logprob_delta", Direction.Neither, double.NegativeInfinity, double.PositiveInfinity, Granularity.Sample, "log-prob change")]),
             _ => new BlankMetric()));
     }
 
@@ -140,7 +140,7 @@ public sealed class HarnessTestPlugin : IPlugin
             var both = new Tensor([.. p.Pixels.Data, .. new float[p.Pixels.Length]], 2, 3, p.Pixels.Dim(2), p.Pixels.Dim(3));
             var trace = context.Model.Forward(p with { Pixels = both }, context.AnswerIds);
             double original = trace.AnswerLogProbability(0).Item(), blank = trace.AnswerLogProbability(1).Item();
-            return new MetricResult([new MetricRow("blank_logprob_delta", -1, blank - original), new MetricRow("image_reliance", -1, 1 - Math.Exp(Math.Min(0, blank - original)))], []);
+            return new MetricResult([new MetricRow("reliance_blank_logprob_delta", -1, blank - original)], []);
         }
     }
 }
