@@ -3,7 +3,7 @@ namespace LvlmEval.Explainers.Causal;
 /// <summary>
 /// Windows of decoder layers centred on each layer, clipped at the ends: layer l with width w covers
 /// max(0, l − ⌊w/2⌋) … min(L, l + ⌈w/2⌉) − 1, the windows of causal tracing's reference code (rome,
-/// <c>trace_with_repatch</c>) and of attention knockout (Geva et al. 2023).
+/// <c>trace_important_window</c>) and of attention knockout (Geva et al. 2023).
 /// </summary>
 public static class LayerWindows
 {

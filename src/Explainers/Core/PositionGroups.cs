@@ -3,7 +3,7 @@ using LvlmEval.Models.Llava;
 namespace LvlmEval.Explainers.Core;
 
 /// <summary>A set of sequence positions traced or corrupted together: an image-grid cell or a word of the text after the image.</summary>
-/// <param name="Label">Name used in result rows: <c>cell_r{row}_c{col}</c> or <c>word_{i}</c>.</param>
+/// <param name="Label">Name used in result rows: <c>cell_r{row}_c{col}</c> or <c>word_{i}_{text}</c> (i counted from the image on; <c>word_{i}</c> for blank words).</param>
 /// <param name="IsImage">Whether the positions are image patches.</param>
 /// <param name="Positions">Absolute sequence positions, ascending.</param>
 /// <param name="Text">The word's text (empty for cells).</param>
@@ -55,6 +55,13 @@ public static class PositionGroups
             texts[^1] += text;
             previous = text;
         }
-        return words.Select((w, i) => new PositionGroup($"word_{i}", false, w.ToArray(), texts[i].Trim())).ToList();
+        return words.Select((w, i) => new PositionGroup(WordLabel(i, texts[i].Trim()), false, w.ToArray(), texts[i].Trim())).ToList();
+    }
+
+    // word_{i}_{text}: the index keeps labels unique within a prompt, the text lets runs over many questions be read by word.
+    private static string WordLabel(int index, string text)
+    {
+        var safe = new string(text.Select(c => char.IsWhiteSpace(c) || char.IsControl(c) ? '_' : c).ToArray());
+        return safe.Length == 0 ? $"word_{index}" : $"word_{index}_{safe}";
     }
 }

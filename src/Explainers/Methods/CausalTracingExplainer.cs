@@ -14,7 +14,7 @@ namespace LvlmEval.Explainers.Methods;
 /// of layers and one position group (an image-grid cell of <c>cell</c> × <c>cell</c> patches or a word of the text after
 /// the image) and measure the indirect effect IE = p(answer | corrupted, restored) − p(answer | corrupted). Layer l is
 /// the output of decoder layer l; a window of w layers around l covers max(0, l − ⌊w/2⌋) … min(L, l + ⌈w/2⌉) − 1 as in
-/// the reference code (rome, <c>trace_with_repatch</c>). The token map is the IE of answer token t per cell in the
+/// the reference code (rome, <c>trace_important_window</c>). The token map is the IE of answer token t per cell in the
 /// window where an image cell's IE is largest; the sequence map the same for the whole answer's probability. Every
 /// (window, group) IE of the whole answer is an <see cref="EffectPoint"/> <c>indirect_effect:{group}</c> at step l, and
 /// <c>total_effect</c> = p(clean) − p(corrupted). The clean run is the shared trace; the corrupted runs go in batches.
@@ -41,6 +41,12 @@ public sealed class CausalTracingExplainer : IExplainer
         _window = parameters.Int("window", 1, 1, 1000);
         _batchSize = parameters.Int("batch_size", 16, 1, 4096);
     }
+
+    /// <summary>Prefix of the effect rows: <c>indirect_effect:{group label}</c>.</summary>
+    public const string IndirectEffect = "indirect_effect:";
+
+    /// <summary>The effect row p(answer | clean) − p(answer | corrupted), at step 0.</summary>
+    public const string TotalEffect = "total_effect";
 
     /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
     public static Registration<IExplainer> Registration { get; } = new(
@@ -119,10 +125,10 @@ public sealed class CausalTracingExplainer : IExplainer
         }
         double corrupted = TracingTable.Answer(table.Corrupted);
         var (sequence, _) = MapsAt(context, groups, table, w => table.Restored[w].Select(g => TracingTable.Answer(g) - corrupted).ToArray(), context.AnswerStart);
-        var effects = new List<EffectPoint> { new("total_effect", 0, 0, TracingTable.Answer(table.Clean) - corrupted) };
+        var effects = new List<EffectPoint> { new(TotalEffect, 0, 0, TracingTable.Answer(table.Clean) - corrupted) };
         for (int w = 0; w < windows.Length; w++)
             for (int g = 0; g < groups.Count; g++)
-                effects.Add(new EffectPoint($"indirect_effect:{groups[g].Label}", w, LayerWindows.Depth(w, layers), TracingTable.Answer(table.Restored[w][g]) - corrupted));
+                effects.Add(new EffectPoint(IndirectEffect + groups[g].Label, w, LayerWindows.Depth(w, layers), TracingTable.Answer(table.Restored[w][g]) - corrupted));
         return context.Finish(Name, tokens, sequence) with { Effects = effects };
     }
 

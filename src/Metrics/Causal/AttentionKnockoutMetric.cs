@@ -24,6 +24,9 @@ public sealed class AttentionKnockoutMetric(ParameterSet parameters) : IMetric
     /// <summary>The three flows, in the order runs and rows are produced.</summary>
     public static readonly string[] Flows = ["image_to_answer", "question_to_answer", "image_to_question"];
 
+    /// <summary>The curve metric of a flow: <c>knockout_{flow}</c>.</summary>
+    public static string CurveName(string flow) => $"knockout_{flow}";
+
     /// <summary>Layers per window (default 1).</summary>
     public int Window { get; } = parameters.Int("window", 1, 1, 1000);
 
@@ -105,7 +108,7 @@ public sealed class AttentionKnockoutMetric(ParameterSet parameters) : IMetric
         for (int f = 0; f < Flows.Length; f++)
         {
             rows.Add(new MetricRow($"knockout_{Flows[f]}_min_logprob_delta", -1, effects[f].Min()));
-            for (int l = 0; l < layers; l++) points.Add(new CurvePoint($"knockout_{Flows[f]}", l, LayerWindows.Depth(l, layers), effects[f][l]));
+            for (int l = 0; l < layers; l++) points.Add(new CurvePoint(CurveName(Flows[f]), l, LayerWindows.Depth(l, layers), effects[f][l]));
         }
         return new MetricResult(rows, points);
     }

@@ -14,8 +14,11 @@ internal static class ChartRenderer
     /// <summary>The report page's font (Debian's fonts-dejavu-core, installed by scripts/setup.sh).</summary>
     public const string FontName = "DejaVu Sans";
 
-    // Average width of a 12 px DejaVu Sans glyph: decides when category names are slanted.
-    private const double CharWidth = 6.6;
+    // Average width of a 12 px DejaVu Sans glyph: decides when category names are slanted, and the room they need.
+    private const double CharWidth = 7.2;
+
+    /// <summary>Longest slanted category name shown in full; longer ones end in "…".</summary>
+    public const int MaxSlantedLength = 24;
 
     /// <summary>A plot carrying the frame's title and axis labels, and its fixed ranges once data is added.</summary>
     public static Plot NewPlot(ChartFrame frame)
@@ -34,20 +37,24 @@ internal static class ChartRenderer
         if (frame.YRange is var (yMin, yMax)) plot.Axes.SetLimitsY(yMin, yMax);
     }
 
-    /// <summary>Names the category bands 0, 1, … along x; long names are slanted so neighbours do not overlap.</summary>
+    /// <summary>
+    /// Names the category bands 0, 1, … along x. Names too long for their band are slanted (and cut to
+    /// <see cref="MaxSlantedLength"/> characters) so neighbours do not overlap, with room below for the slant.
+    /// </summary>
     public static void CategoryAxis(Plot plot, ChartFrame frame, IReadOnlyList<string> categories)
     {
-        plot.Axes.Bottom.SetTicks(categories.Select((_, i) => (double)i).ToArray(), categories.ToArray());
+        int longest = categories.Count == 0 ? 0 : categories.Max(c => c.Length);
+        bool slanted = categories.Count > 0 && longest * CharWidth > (frame.Width - 120.0) / categories.Count;
+        var labels = categories.Select(c => slanted && c.Length > MaxSlantedLength ? c[..(MaxSlantedLength - 1)] + "…" : c).ToArray();
+        plot.Axes.Bottom.SetTicks(categories.Select((_, i) => (double)i).ToArray(), labels);
         plot.Axes.SetLimitsX(-0.5, categories.Count - 0.5);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Bottom.MinorTickStyle.Length = 0;
-        int longest = categories.Count == 0 ? 0 : categories.Max(c => c.Length);
-        if (categories.Count > 0 && longest * CharWidth > (frame.Width - 120.0) / categories.Count)
-        {
-            plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-            plot.Axes.Bottom.MinimumSize = (float)(12 + Math.Min(90, CharWidth * longest * 0.55));
-        }
+        if (!slanted) return;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        // A label of n glyphs slanted by 30° reaches n · width · sin 30° below the axis.
+        plot.Axes.Bottom.MinimumSize = (float)(16 + 0.5 * CharWidth * labels.Max(l => l.Length));
     }
 
     /// <summary>A legend to the right of the data when there is more than one series.</summary>

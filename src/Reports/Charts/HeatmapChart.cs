@@ -46,7 +46,8 @@ public static class HeatmapChart
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.HideGrid();
         plot.Axes.SetLimits(0, columns.Count, 0, rows.Count);
-        plot.Add.ColorBar(heatmap);
+        var colorBar = plot.Add.ColorBar(heatmap);
+        colorBar.Axis.TickLabelStyle.FontName = ChartRenderer.FontName; // a panel: Plot.Font does not reach it
         return ChartRenderer.Render(plot, frame);
     }
 

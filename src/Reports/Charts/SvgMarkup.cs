@@ -9,8 +9,9 @@ internal static class SvgMarkup
     private static readonly XNamespace XLink = "http://www.w3.org/1999/xlink";
 
     /// <summary>
-    /// Adds a viewBox (so CSS can scale the chart to its column), an accessible title and <c>role="img"</c>, and trims
-    /// the indentation Skia writes inside text elements. Returns the document without an XML declaration.
+    /// Adds a viewBox (so CSS can scale the chart to its column), an accessible title and <c>role="img"</c>, trims the
+    /// indentation Skia writes inside text elements and gives their font a sans-serif fallback. Returns the document
+    /// without an XML declaration.
     /// </summary>
     public static string Normalise(string svg, int width, int height, string title)
     {
@@ -21,7 +22,13 @@ internal static class SvgMarkup
         root.SetAttributeValue("viewBox", $"0 0 {width} {height}");
         root.SetAttributeValue("role", "img");
         root.AddFirst(new XElement(Svg + "title", title));
-        foreach (var text in root.Descendants(Svg + "text")) text.Value = text.Value.Trim();
+        foreach (var text in root.Descendants(Svg + "text"))
+        {
+            text.Value = text.Value.Trim();
+            // A browser without the chart font takes a sans-serif one rather than its default serif.
+            if ((string?)text.Attribute("font-family") is { } family && !family.Contains(',', StringComparison.Ordinal))
+                text.SetAttributeValue("font-family", $"{family}, Helvetica, Arial, sans-serif");
+        }
         return root.ToString(SaveOptions.DisableFormatting);
     }
 

@@ -11,7 +11,7 @@ internal static class CurvesSection
     {
         var sb = new StringBuilder("<section id=\"curves\"><h2>Perturbation curves</h2>");
         sb.Append("<p class=\"note\">Score along the perturbation (fraction of the image removed or revealed): mean per step over the samples every explainer has a curve for, shaded 95 % bootstrap CI resampling images.</p>");
-        var curves = context.Run.Curves;
+        var curves = context.Run.Curves.Where(c => !CausalSection.IsLayerCurve(c)).ToList();
         if (curves.Count == 0)
         {
             sb.Append(context.Embed(NoDataPanel.Render(new ChartFrame("curves", "Perturbation curves"), "no curves table rows in this run")));

@@ -7,7 +7,20 @@ namespace LvlmEval.Tests.Reports;
 /// <summary>A run folder written by <c>lvlm-eval run</c>: two tiny random models, built-in explainers and metrics, a few Shapes samples.</summary>
 internal static class HarnessRun
 {
-    public static string Write(TempDir dir, int limit = 4)
+    public const string DefaultMethods = """
+            explainers:
+              - attention
+              - gradcam
+              - random
+            metrics:
+              - name: deletion-insertion
+                parameters:
+                  steps: 4
+              - pointing-game
+            """;
+
+    /// <summary>Runs the experiment; <paramref name="methods"/> is its <c>explainers:</c> and <c>metrics:</c> YAML.</summary>
+    public static string Write(TempDir dir, int limit = 4, string methods = DefaultMethods)
     {
         string modelA = dir.File("tiny-a"), modelB = dir.File("tiny-b");
         HarnessModel.Write(modelA, seed: 1);
@@ -31,16 +44,8 @@ internal static class HarnessRun
                 limit: {limit}
                 settings:
                   images: 8
-            explainers:
-              - attention
-              - gradcam
-              - random
-            metrics:
-              - name: deletion-insertion
-                parameters:
-                  steps: 4
-              - pointing-game
-            """);
+
+            """ + methods);
         string runDir = dir.File("run");
         var stdout = Console.Out;
         var stderr = Console.Error;
