@@ -1,6 +1,7 @@
 """PyTorch peer for the decoder-block benchmark: times forward and forward+backward of the same Llama block.
 
-Usage: block_peer.py THREADS HIDDEN HEADS KV_HEADS INTERMEDIATE SEQ  → prints JSON {forward, forward_backward} (median seconds).
+Usage: block_peer.py THREADS HIDDEN HEADS KV_HEADS INTERMEDIATE SEQ [forward]  → prints JSON {forward, forward_backward}
+(median seconds; with "forward", only the forward is timed).
 """
 import json
 import math
@@ -80,4 +81,7 @@ def forward_backward():
     block(x).sum().backward()
 
 
-print(json.dumps({"forward": median_seconds(forward), "forward_backward": median_seconds(forward_backward), "torch": torch.__version__}))
+if sys.argv[7:8] == ["forward"]:
+    print(json.dumps({"forward": median_seconds(forward), "torch": torch.__version__}))
+else:
+    print(json.dumps({"forward": median_seconds(forward), "forward_backward": median_seconds(forward_backward), "torch": torch.__version__}))

@@ -24,4 +24,7 @@ public sealed record ExplainRequest
     /// covers); null runs a fresh trace per explainer.
     /// </summary>
     public TraceCache? Traces { get; init; }
+
+    /// <summary>The object the question asks about (object-presence samples), for methods that explain an object rather than the answer; null when the sample names none.</summary>
+    public string? Subject { get; init; }
 }

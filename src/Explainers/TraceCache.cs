@@ -70,6 +70,7 @@ public sealed class TraceCache
             // Without gradients the flag is unused; keep the record's default so plain joins equal plain options.
             GradientsToPixels = !gradients || (a.Gradients && a.GradientsToPixels) || (b.Gradients && b.GradientsToPixels),
             LogitsFrom = Math.Min(a.LogitsFrom, b.LogitsFrom),
+            RecomputeLayers = a.RecomputeLayers ?? b.RecomputeLayers,
         };
     }
 

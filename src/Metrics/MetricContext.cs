@@ -35,4 +35,7 @@ public sealed record MetricContext
     /// <summary>Another image of the same dataset (chosen by the runner with <see cref="Seed"/>) for behavioural reliance; null skips that condition.</summary>
     public RgbImage? OtherImage { get; init; }
 
+    /// <summary>Residual-stream edits the answer was generated under (an experiment's <c>edits</c>); metrics that run the model apply them too.</summary>
+    public IReadOnlyList<LvlmEval.Models.Tracing.IHiddenStateHook> Hooks { get; init; } = [];
+
 }

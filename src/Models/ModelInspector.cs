@@ -6,7 +6,17 @@ using LvlmEval.Models.Loading;
 namespace LvlmEval.Models;
 
 /// <summary>Summary of a model folder read from config.json and the safetensors headers only (no weights are loaded).</summary>
-public sealed record ModelSummary(LlavaConfig Config, string Layout, int Files, int Tensors, long Parameters, IReadOnlyDictionary<string, long> ParametersByDType);
+public sealed record ModelSummary(LlavaConfig Config, string Layout, int Files, int Tensors, long Parameters, IReadOnlyDictionary<string, long> ParametersByDType)
+{
+    /// <summary>Bytes of the safetensors files on disk.</summary>
+    public long DiskBytes { get; init; }
+
+    /// <summary>Estimated peak memory with weights as stored.</summary>
+    public required MemoryEstimate Memory { get; init; }
+
+    /// <summary>Estimated peak memory with every weight widened to float32 (<c>dtype: float32</c>).</summary>
+    public required MemoryEstimate MemoryAsFloat32 { get; init; }
+}
 
 /// <summary>Describes a LLaVA folder: architecture, parameter count, stored dtypes, image tokens.</summary>
 public static class ModelInspector
@@ -26,7 +36,12 @@ public static class ModelInspector
             total += n;
             byDType[info.DType.ToString()] = byDType.GetValueOrDefault(info.DType.ToString()) + n;
         }
-        return new ModelSummary(config, CheckpointLayout.Detect(checkpoint.Names).Name, checkpoint.Files.Count, checkpoint.Names.Count, total, byDType);
+        return new ModelSummary(config, CheckpointLayout.Detect(checkpoint.Names).Name, checkpoint.Files.Count, checkpoint.Names.Count, total, byDType)
+        {
+            DiskBytes = checkpoint.Files.Sum(f => new FileInfo(f.Path).Length),
+            Memory = MemoryEstimator.Estimate(config, MemoryEstimator.WeightBytes(checkpoint, WeightStorage.AsStored)),
+            MemoryAsFloat32 = MemoryEstimator.Estimate(config, MemoryEstimator.WeightBytes(checkpoint, WeightStorage.Float32)),
+        };
     }
 
     /// <summary>A human-readable report of <paramref name="directory"/>.</summary>
@@ -52,6 +67,14 @@ public static class ModelInspector
         sb.AppendLine($"Checkpoint:    {s.Layout} key layout, {s.Files} safetensors file(s), {s.Tensors} tensors");
         sb.AppendLine($"Parameters:    {s.Parameters.ToString("N0", inv)} ({(s.Parameters / 1e9).ToString("F2", inv)} B; {(s.Parameters * 4 / 1e9).ToString("F2", inv)} GB as float32)");
         sb.Append("Stored dtypes: ").AppendJoin(", ", s.ParametersByDType.Select(kv => $"{kv.Key} {kv.Value.ToString("N0", inv)}")).AppendLine();
+        sb.AppendLine($"On disk:       {Gb(s.DiskBytes)} in {s.Files} file(s)");
+        var m = s.Memory;
+        sb.AppendLine($"Memory (est.): weights {Gb(m.WeightBytes)} as stored ({Gb(s.MemoryAsFloat32.WeightBytes)} as float32); peak at {v.ImageSize} px, " +
+                      $"{c.ImageTokenCount} image + {MemoryEstimator.DefaultTextTokens} text tokens:");
+        sb.AppendLine($"               generate {Gb(m.GenerateBytes)} (float32: {Gb(s.MemoryAsFloat32.GenerateBytes)}), " +
+                      $"gradient explanation {Gb(m.GradientExplanationBytes)} (float32: {Gb(s.MemoryAsFloat32.GradientExplanationBytes)})");
         return sb.ToString();
+
+        static string Gb(long bytes) => (bytes / 1e9).ToString(bytes < 100_000_000 ? "F3" : "F1", CultureInfo.InvariantCulture) + " GB";
     }
 }

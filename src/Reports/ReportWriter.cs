@@ -29,13 +29,15 @@ public static class ReportWriter
         };
         bool causal = CausalSection.Applies(context);
         if (causal) sections.Insert(3, CausalSection.Render(context));
+        bool hallucination = HallucinationSection.Applies(context);
+        if (hallucination) sections.Insert(sections.Count - 1, HallucinationSection.Render(context));
         var probes = LvlmEval.Probing.Probes.ProbeRun.Read(runDir);
         if (probes.Count > 0) sections.Add(ProbesSection.Render(probes, context.Embed));
         context.Charts.Write(Path.Combine(runDir, "charts"));
         var m = run.Manifest;
         string html = HtmlPage.Render($"LvlmEval report · {m.RunId}",
             $"{string.Join(", ", m.Models)} on {string.Join(", ", m.Datasets.Select(d => d.Name))} · config {m.ConfigHash} · commit {m.CodeCommit}",
-            [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), .. (causal ? new[] { ("causal", "Causal") } : []), ("reliance", "Reliance"), ("accuracy", "Accuracy"), ("gallery", "Gallery"), .. (probes.Count > 0 ? new[] { ("probes", "Probes") } : [])],
+            [("run", "Run"), ("leaderboard", "Leaderboard"), ("curves", "Curves"), .. (causal ? new[] { ("causal", "Causal") } : []), ("reliance", "Reliance"), ("accuracy", "Accuracy"), .. (hallucination ? new[] { ("hallucination", "Hallucination") } : []), ("gallery", "Gallery"), .. (probes.Count > 0 ? new[] { ("probes", "Probes") } : [])],
             sections);
         return WriteAtomically(Path.Combine(runDir, "report.html"), html);
     }

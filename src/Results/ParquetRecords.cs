@@ -79,9 +79,8 @@ public static class ParquetRecords
         {
             // A list column's leaf is "name/list/element"; its first path part is the column name.
             var field = stored.FirstOrDefault(f => f.Path.ToList()[0] == c.Name);
-            // A nullable column added after the file was written reads as nulls (columns are added, never renamed).
-            if (field is null && c.Field is DataField { IsNullable: true }) return null;
-            return field ?? throw new InvalidDataException($"{path} has no column '{c.Name}' for {typeof(T).Name}.{c.Property.Name}.");
+            // A nullable column added after a file was written reads as nulls (tables only ever gain columns).
+            return field ?? (c.Field is Parquet.Schema.DataField { IsNullable: true } ? null : throw new InvalidDataException($"{path} has no column '{c.Name}' for {typeof(T).Name}.{c.Property.Name}."));
         }).ToArray();
         var rows = new List<T>();
         for (int g = 0; g < reader.RowGroupCount; g++)
@@ -90,12 +89,8 @@ public static class ParquetRecords
             var arrays = new Array[fields.Length];
             for (int c = 0; c < arrays.Length; c++)
             {
-                if (fields[c] is not { } field)
-                {
-                    arrays[c] = Array.CreateInstance(schema.Columns[c].Property.PropertyType, group.RowCount);
-                    continue;
-                }
-                try { arrays[c] = await schema.Columns[c].ReadAsync(group, field); }
+                if (fields[c] is null) { arrays[c] = Array.CreateInstance(schema.Columns[c].Property.PropertyType, group.RowCount); continue; }
+                try { arrays[c] = await schema.Columns[c].ReadAsync(group, fields[c]!); }
                 catch (Exception e) when (e is InvalidDataException or InvalidCastException or ArgumentException or NotSupportedException)
                 {
                     throw new InvalidDataException($"{path}: column '{schema.Columns[c].Name}' cannot be read as {schema.Columns[c].Property.PropertyType.Name}: {e.Message}", e);

@@ -26,6 +26,18 @@ public static class Autograd
         return new Scope(() => _disabledDepth--);
     }
 
+    /// <summary>
+    /// Recording on for the current thread even inside a backward (which disables it), until disposed: for ops whose
+    /// backward re-runs a forward and differentiates through it (<see cref="Ops.Recompute"/>).
+    /// </summary>
+    internal static IDisposable Recording()
+    {
+        int enabled = _enabledDepth, disabled = _disabledDepth;
+        _enabledDepth = 1;
+        _disabledDepth = 0;
+        return new Scope(() => { _enabledDepth = enabled; _disabledDepth = disabled; });
+    }
+
     /// <summary>Whether an op with these inputs must record a node.</summary>
     internal static bool ShouldRecord(Tensor a) => IsEnabled && a.RequiresGrad;
 

@@ -88,14 +88,7 @@ public static partial class Ops
         int rows = x.Length / Math.Max(inF, 1);
         var y = inF == 0 ? new Tensor([.. x.ShapeRef[..^1], outF]) : Tensor.Uninitialized([.. x.ShapeRef[..^1], outF]);
         Gemm.Dense(false, true, rows, outF, inF, x.Data, weight.Data, y.Data);
-        if (bias is not null)
-        {
-            var ys = y.Storage; var bs = bias.Data.ToArray();
-            Parallelism.ForRanges(rows, outF, (s, e) =>
-            {
-                for (int r = s; r < e; r++) TensorPrimitives.Add(ys.AsSpan(r * outF, outF), bs, ys.AsSpan(r * outF, outF));
-            });
-        }
+        if (bias is not null) AddRowBias(y, rows, outF, bias);
         bool record = Autograd.IsEnabled && (x.RequiresGrad || weight.RequiresGrad || (bias?.RequiresGrad ?? false));
         if (!record) return y;
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];

@@ -51,7 +51,7 @@ public static class ModelCard
         Line($"## Training");
         Line();
         Line($"```");
-        Line($"{options.Command ?? "lvlm-eval-tools train-tiny"}");
+        Line($"{options.Command ?? "lvlm-eval train-tiny"}");
         Line($"```");
         Line();
         Line($"- data: Shapes train split, seed {options.Seed}, {options.QuestionsPerImage} questions per scene, stars yellow with probability {options.ResolvedStarYellowProbability:0.##}, image blanked with probability {options.ResolvedBlankProbability:0.##}");

@@ -1,4 +1,5 @@
 using LvlmEval.Models.Llava;
+using LvlmEval.Models.Loading;
 using LvlmEval.Tensors;
 using LvlmEval.Tensors.Optim;
 
@@ -27,7 +28,7 @@ public sealed class ModelReplicas
     public static ModelReplicas Load(string folder, int workers)
     {
         if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), workers, "At least one worker is needed.");
-        return new ModelReplicas(Enumerable.Range(0, workers).Select(_ => LlavaModel.Load(folder)).ToArray());
+        return new ModelReplicas(Enumerable.Range(0, workers).Select(_ => LlavaModel.Load(folder, WeightStorage.Float32)).ToArray());
     }
 
     /// <summary>The copy the optimizer updates (and the one to save).</summary>

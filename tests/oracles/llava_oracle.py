@@ -7,8 +7,10 @@ configuration defaults. Computes in float64 so it serves as the truth for a floa
              "target": {"position": p, "token": t, "batch": b, "kind": "logit" | "lens" (with "layer") | "answer"
                         (with "answer_start": sum of the answer tokens' log-probabilities)}  (optional: backprop it),
              "generate": n (optional: greedy tokens with a KV cache, batch item 0),
-             "edit": {"layer": k, "vector": [...], "scale": s, "zero": [positions]} (optional: add scale*vector to
-             hidden state k, or zero it at the listed positions; also applied to every generation step)}
+             "edit": {"layer": k, "vector": [...], "scale": s, "zero": [positions],
+                      "project_away": {"directions": [[...]], "positions": [...], "weight": w}} (optional: add
+             scale*vector to hidden state k, zero it at the listed positions, or project directions away from them;
+             also applied to every generation step)}
       Writes float64 little-endian files: logits.bin [B,S,V], lm_attn_{i}.bin [B,H,S,S], lm_hidden_{i}.bin [B,S,D]
       (0 = merged embeddings, i = output of layer i, no final norm), vis_attn_{i}.bin, vis_hidden_{i}.bin (0 = encoder
       input), lens_{k}.bin (final norm + head on hidden state k), and with a target its value (target_value.json) and the gradients grad_lm_attn_{i}.bin, grad_lm_hidden_{i}.bin, grad_vis_attn_{i}.bin,
@@ -229,6 +231,21 @@ def rotate_half(x):
     return torch.cat([-x[..., h:], x[..., :h]], dim=-1)
 
 
+def project_away(h, positions, spec):
+    """ProjectAway as nickjiang2378/vl-interp's subtract_projections: for each direction t in turn, every listed
+    position whose projection p = h.t / t.t is positive loses weight * p * t; other positions are left as they are."""
+    rows = [i for i, p in enumerate(positions) if p in set(spec["positions"])]
+    h = h.clone()
+    for t in spec["directions"]:
+        t = torch.tensor(t)
+        for b in range(h.shape[0]):
+            for i in rows:
+                p = (h[b, i] @ t) / (t @ t)
+                if p > 0:
+                    h[b, i] = h[b, i] - spec["weight"] * p * t
+    return h
+
+
 def lm_forward(W, tc, x, positions, rec, cache=None, edit=None, patches=(), blocks=()):
     """patches: (hidden index k, absolute positions, batch items or None, source [1 or B, S, D]) replacing hidden state k
     there (in order, after `edit`); blocks: (layer, query positions, key positions, batch items or None) whose attention
@@ -246,6 +263,8 @@ def lm_forward(W, tc, x, positions, rec, cache=None, edit=None, patches=(), bloc
                 zero = set(edit["zero"])  # absolute positions
                 keep = torch.tensor([[0.0] if p in zero else [1.0] for p in positions])
                 h = h * keep
+            if "project_away" in edit:
+                h = project_away(h, positions, edit["project_away"])
         for k_, pos_, items_, src in patches:
             if k_ == k:
                 h = h.clone()

@@ -33,6 +33,8 @@ public sealed class ExplainersBenchmark : IBenchmark
         ("relevancy", [], 3, true),
         ("dexar", [], 3, true),
         ("gradcam", [], 0, false),
+        ("internal-confidence", [], 0, false),
+        ("internal-confidence", [("layers", 2)], 0, false),
     ];
 
     public void Run()

@@ -17,12 +17,16 @@ internal static class HalfBillionLlava
     /// <summary>Loads the model, writing the checkpoint first if it is not there.</summary>
     internal static LlavaModel Load()
     {
-        if (!File.Exists(Path.Combine(Folder, "model.safetensors")))
-        {
-            Console.WriteLine($"writing the random checkpoint to {Folder} (once) ...");
-            PeerProcess.RunPython("llava_peer.py", "write", Folder);
-        }
+        EnsureWritten();
         return LlavaModel.Load(Folder);
+    }
+
+    /// <summary>Writes the checkpoint unless it is there.</summary>
+    internal static void EnsureWritten()
+    {
+        if (File.Exists(Path.Combine(Folder, "model.safetensors"))) return;
+        Console.WriteLine($"writing the random checkpoint to {Folder} (once) ...");
+        PeerProcess.RunPython("llava_peer.py", "write", Folder);
     }
 
     /// <summary>The benchmark prompt for <paramref name="model"/> (same ids and pixels every call).</summary>

@@ -74,9 +74,9 @@ public static class ActivationPatching
             var batch = prepared with { Pixels = Ops.Concat(pixels, 0) };
             var trace = model.Forward(batch, answerIds, new TraceOptions { Hooks = hooks, LogitsFrom = promptLength - 1 });
             countForwards?.Invoke(n);
-            for (int b = 0; b < n; b++) probabilities[start + b] = AnswerProbabilities(trace, b, answerIds);
+            for (int b = 0; b < n; b++) probabilities[start + b] = AnswerProbabilities(trace, b);
         }
-        var cleanProbabilities = AnswerProbabilities(clean, 0, answerIds, clean.Options.LogitsFrom, promptLength);
+        var cleanProbabilities = AnswerProbabilities(clean, 0);
         var corrupted = Mean(Enumerable.Range(0, corruptions.Count).Select(c => probabilities[c * perCorruption]), answer);
         var restored = new double[windows.Count][][];
         for (int w = 0; w < windows.Count; w++)
@@ -88,19 +88,8 @@ public static class ActivationPatching
         return new TracingTable(cleanProbabilities, corrupted, restored);
     }
 
-    private static double[] AnswerProbabilities(Trace trace, int batch, int[] answerIds) =>
-        AnswerProbabilities(trace, batch, answerIds, trace.Options.LogitsFrom, trace.AnswerStart);
-
-    // p(answer token t) for t = 0 … T − 1 from logits whose rows start at logitsFrom (row AnswerStart − 1 predicts token 0).
-    private static double[] AnswerProbabilities(Trace trace, int batch, int[] answerIds, int logitsFrom, int answerStart)
-    {
-        var logProbabilities = Ops.LogSoftmax(Ops.Select(trace.Logits.Detach(), 0, batch));
-        int vocabulary = logProbabilities.Dim(1);
-        var result = new double[answerIds.Length];
-        for (int t = 0; t < answerIds.Length; t++)
-            result[t] = Math.Exp(logProbabilities.Data[(answerStart - 1 + t - logitsFrom) * vocabulary + answerIds[t]]);
-        return result;
-    }
+    // p(answer token t) for t = 0 … T − 1 of image <paramref name="batch"/>, from the model's one answer scoring.
+    private static double[] AnswerProbabilities(Trace trace, int batch) => Array.ConvertAll(trace.AnswerTokenLogProbabilities(batch), Math.Exp);
 
     private static double[] Mean(IEnumerable<double[]> rows, int length)
     {

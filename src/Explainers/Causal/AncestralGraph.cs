@@ -107,12 +107,71 @@ public sealed class AncestralGraph
         }
     }
 
-    /// <summary>Applies R1–R3 of FCI (Zhang 2008) until none changes the graph (R4's discriminating paths are not applied).</summary>
-    public void OrientByRules()
+    /// <summary>
+    /// Applies R1–R4 of FCI (Zhang 2008) until none changes the graph, as ICD's anytime orientation does; R4 reads the
+    /// separating sets <paramref name="sepsets"/>.
+    /// </summary>
+    public void OrientByRules(SeparatingSets sepsets)
     {
         bool changed = true;
-        while (changed) changed = Rule1() | Rule2() | Rule3();
+        while (changed) changed = Rule1() | Rule2() | Rule3() | Rule4(sepsets);
     }
+
+    /// <summary>
+    /// [R4] A discriminating path ⟨D, …, A, B, C⟩ for B (D and C non-adjacent, every node between D and B a collider on
+    /// the path and a parent of C) with B o−* C: B → C when B is in the separating set of D and C, else A ↔ B ↔ C.
+    /// The search follows the path backwards from the triple (A, B, C) with A → C and A ←* B.
+    /// </summary>
+    private bool Rule4(SeparatingSets sepsets)
+    {
+        bool changed = false;
+        for (int b = 0; b < Count; b++)
+            for (int c = 0; c < Count; c++)
+            {
+                if (_marks[b, c] != EdgeMark.Circle) continue;
+                for (int a = 0; a < Count; a++)
+                {
+                    if (a == b || a == c || !IsParent(a, c) || _marks[a, b] != EdgeMark.Arrow) continue;
+                    var excluded = new HashSet<int> { a, b, c };
+                    int? d = DiscriminatingPathSource(a, c, excluded);
+                    if (d is null) continue;
+                    if (sepsets.Get(d.Value, c).Contains(b))
+                    {
+                        _marks[b, c] = EdgeMark.Tail;
+                        _marks[c, b] = EdgeMark.Arrow;
+                    }
+                    else
+                    {
+                        _marks[a, b] = _marks[b, a] = EdgeMark.Arrow;
+                        _marks[b, c] = _marks[c, b] = EdgeMark.Arrow;
+                    }
+                    changed = true;
+                    break;
+                }
+            }
+        return changed;
+    }
+
+    /// <summary>
+    /// The source D of a discriminating path ending … → <paramref name="a"/> ←* B *−* <paramref name="c"/>: a node D *→ A not
+    /// adjacent to C, or, through a node D ↔ A that is a parent of C, the source of a longer path.
+    /// </summary>
+    private int? DiscriminatingPathSource(int a, int c, IReadOnlySet<int> excluded)
+    {
+        var extensions = new List<int>();
+        for (int d = 0; d < Count; d++)
+        {
+            if (excluded.Contains(d) || _marks[a, d] != EdgeMark.Arrow) continue;
+            if (!Adjacent(d, c)) return d;
+            if (IsParent(d, c) && _marks[d, a] == EdgeMark.Arrow) extensions.Add(d);
+        }
+        foreach (int d in extensions)
+            if (DiscriminatingPathSource(d, c, new HashSet<int>(excluded) { d }) is { } source) return source;
+        return null;
+    }
+
+    /// <summary>parent → child: a tail at the parent and an arrowhead at the child.</summary>
+    private bool IsParent(int parent, int child) => _marks[parent, child] == EdgeMark.Tail && _marks[child, parent] == EdgeMark.Arrow;
 
     /// <summary>[R1] A *→ B o−* C, A and C non-adjacent: B → C.</summary>
     private bool Rule1()

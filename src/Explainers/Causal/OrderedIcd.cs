@@ -5,10 +5,11 @@ namespace LvlmEval.Explainers.Causal;
 /// uses it for tokens (a token is never a cause of an earlier one). Nodes are 0 … n − 1 in that order. For r = 0, 1,
 /// 2, … every edge between a node and an earlier one is tested with conditioning sets of size r drawn from the node's
 /// possible-d-sep tree of depth r (ICD-Sep: nodes on possible-collider paths, each a possible ancestor of either end),
-/// the skeleton is pruned and re-oriented (earlier o→ later, v-structures, R1–R3) after each r, and the search stops
+/// the skeleton is pruned and re-oriented (earlier o→ later, v-structures, R1–R4) after each r, and the search stops
 /// when no edge has a legal conditioning set left. Behaviour follows IntelLabs/causality-lab's
-/// <c>LearnStructOrderedICD.learn_structure_global</c> with <c>is_selection_bias=False</c>; not applied: orientation
-/// rule R4 and the tail-completeness rules R8–R10 (they only add tails on the earlier end, which no query here reads).
+/// <c>LearnStructOrderedICD.learn_structure_global</c> with <c>is_selection_bias=False</c> (orientation rules R0–R4 after
+/// every conditioning size); not applied: the tail-completeness rules R8–R10 (they only add tails on the earlier end,
+/// which no query here reads).
 /// </summary>
 public sealed class OrderedIcd
 {
@@ -124,7 +125,7 @@ public sealed class OrderedIcd
         return true;
     }
 
-    /// <summary>Earlier o→ later on every edge, then v-structures and R1–R3.</summary>
+    /// <summary>Earlier o→ later on every edge, then v-structures and R1–R4.</summary>
     private void Orient()
     {
         for (int b = 1; b < Graph.Count; b++)
@@ -135,6 +136,6 @@ public sealed class OrderedIcd
                 Graph.SetMark(a, b, EdgeMark.Circle);
             }
         Graph.OrientVStructures(SeparatingSets);
-        Graph.OrientByRules();
+        Graph.OrientByRules(SeparatingSets);
     }
 }

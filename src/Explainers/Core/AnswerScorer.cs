@@ -13,7 +13,7 @@ internal static class AnswerScorer
     public static float[][] LogProbabilities(ExplainContext context, int count, int batchSize, Action<int, Span<float>> fill)
     {
         var x = context.Prepared.Pixels;
-        int h = x.Dim(2), w = x.Dim(3), plane = 3 * h * w, answer = context.AnswerLength;
+        int h = x.Dim(2), w = x.Dim(3), plane = 3 * h * w;
         var result = new float[count][];
         for (int start = 0; start < count; start += batchSize)
         {
@@ -21,14 +21,9 @@ internal static class AnswerScorer
             var pixels = new float[n * plane];
             for (int b = 0; b < n; b++) fill(start + b, pixels.AsSpan(b * plane, plane));
             var prepared = context.Prepared with { Pixels = new Tensor(pixels, n, 3, h, w) };
-            var trace = context.Model.Forward(prepared, context.AnswerIds, TraceOptions.Plain with { LogitsFrom = context.AnswerStart - 1 });
+            var scores = context.Model.AnswerLogProbabilities(prepared, context.AnswerIds);
             context.CountForwards(n);
-            for (int b = 0; b < n; b++)
-            {
-                var scores = new float[answer];
-                for (int t = 0; t < answer; t++) scores[t] = context.AnswerTokenLogProbability(trace, t, b).Item();
-                result[start + b] = scores;
-            }
+            for (int b = 0; b < n; b++) result[start + b] = Array.ConvertAll(scores[b], v => (float)v);
         }
         return result;
     }
@@ -39,9 +34,6 @@ internal static class AnswerScorer
     /// </summary>
     public static float[] Original(ExplainContext context)
     {
-        var trace = context.Trace(TraceOptions.Plain);
-        var scores = new float[context.AnswerLength];
-        for (int t = 0; t < scores.Length; t++) scores[t] = context.AnswerTokenLogProbability(trace, t).Item();
-        return scores;
+        return Array.ConvertAll(context.Trace(TraceOptions.Plain).AnswerTokenLogProbabilities(), v => (float)v);
     }
 }

@@ -84,15 +84,6 @@ internal sealed class ExplainContext
     /// <summary>Counts backward passes made outside <see cref="Backward"/>.</summary>
     public void CountBackwards(int count) => _backwards += count;
 
-    /// <summary>log p(answer token <paramref name="index"/>) as a graph scalar, from a trace whose logits start at the last prompt position.</summary>
-    public Tensor AnswerTokenLogProbability(Trace trace, int index, int batch = 0)
-    {
-        using var grad = trace.Options.Gradients ? Autograd.Enable() : Autograd.Disable();
-        int row = PredictingPosition(index) - trace.Options.LogitsFrom;
-        var logits = Ops.Select(Ops.Select(trace.Logits, 0, batch), 0, row);
-        return Ops.Reshape(Ops.Narrow(Ops.LogSoftmax(logits), 0, AnswerIds[index], 1), []);
-    }
-
     /// <summary>The explanation with this context's cost.</summary>
     public Explanation Finish(string name, IReadOnlyList<TokenExplanation> tokens, PatchMap sequence) => new()
     {

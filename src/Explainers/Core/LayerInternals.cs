@@ -86,7 +86,7 @@ internal sealed class LayerInternals
         using var off = Autograd.Disable();
         var values = new Tensor(Values(layer).Slice(KeyValueHead(head) * Sequence * HeadDim, keys * HeadDim).ToArray(), keys, HeadDim);
         // Head h's columns of W_O [D, H·head_dim] as a [D, head_dim] weight.
-        var output = _model.Language.Layers[layer].Attention.OutputProjection.Weight.Data;
+        var output = _model.Language.Layers[layer].Attention.OutputProjection.Weight.Widen().Data;
         int width = Heads * HeadDim;
         var columns = new float[Hidden * HeadDim];
         for (int o = 0; o < Hidden; o++) output.Slice(o * width + head * HeadDim, HeadDim).CopyTo(columns.AsSpan(o * HeadDim, HeadDim));
@@ -116,7 +116,7 @@ internal sealed class LayerInternals
         var residual = new Tensor(ResidualIn(layer, position), 1, Hidden);
         var mid = Ops.Add(residual, decoder.Attention.OutputProjection.Forward(context));
         var output = Ops.Add(mid, decoder.Mlp.Forward(decoder.PostAttentionNorm.Forward(mid)));
-        var head = Ops.Narrow(_model.Language.LmHead, 0, token, 1);
+        var head = _model.Language.LmHead.RowsAsTensor(token, 1);
         var normed = _model.Language.FinalNorm.Forward(output);
         if (normTwice) normed = _model.Language.FinalNorm.Forward(normed);
         var logit = Ops.Sum(Ops.Linear(normed, head));

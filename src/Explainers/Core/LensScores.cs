@@ -47,7 +47,7 @@ internal static class LensScores
     private static void Run(LlavaModel model, float[] rows, int count, RowVisitor visit)
     {
         using var off = Autograd.Disable();
-        int d = model.Config.Text.HiddenSize, vocabulary = model.Language.LmHead.Dim(0);
+        int d = model.Config.Text.HiddenSize, vocabulary = model.Language.LmHead.Rows;
         int block = Math.Max(MinimumRows, BlockElements / Math.Max(1, vocabulary));
         var scratch = new float[vocabulary];
         for (int start = 0; start < count; start += block)

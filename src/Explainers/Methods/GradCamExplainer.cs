@@ -52,7 +52,7 @@ public sealed class GradCamExplainer : IExplainer
         var tokens = new List<TokenExplanation>();
         for (int t = 0; t < context.AnswerLength; t++)
         {
-            context.Backward(trace, context.AnswerTokenLogProbability(trace, t));
+            context.Backward(trace, trace.AnswerTokenLogProbability(t));
             tokens.Add(new TokenExplanation(t, context.AnswerIds[t], context.Map(Cam(context, trace, layer)), null));
         }
         PatchMap sequence;

@@ -39,7 +39,7 @@ public sealed class InputXGradientExplainer : IExplainer
         var sum = new float[h * w];
         for (int t = 0; t < context.AnswerLength; t++)
         {
-            context.Backward(trace, context.AnswerTokenLogProbability(trace, t));
+            context.Backward(trace, trace.AnswerTokenLogProbability(t));
             var product = new float[3 * h * w];
             System.Numerics.Tensors.TensorPrimitives.Multiply(x.Slice(0, product.Length), trace.Pixels.Grad!.Data.Slice(0, product.Length), product);
             var signed = PixelAttribution.SumChannels(product, h, w);

@@ -71,8 +71,8 @@ public sealed class IntegratedGradientsExplainer : IExplainer
                 Tensor target;
                 using (Autograd.Enable())
                 {
-                    target = context.AnswerTokenLogProbability(trace, t, 0);
-                    for (int b = 1; b < count; b++) target = Ops.Add(target, context.AnswerTokenLogProbability(trace, t, b));
+                    target = trace.AnswerTokenLogProbability(t, 0);
+                    for (int b = 1; b < count; b++) target = Ops.Add(target, trace.AnswerTokenLogProbability(t, b));
                 }
                 context.Backward(trace, target);
                 var grad = trace.Pixels.Grad!.Data;

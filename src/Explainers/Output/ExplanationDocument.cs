@@ -102,20 +102,8 @@ public static class ExplanationDocument
     {
         if (answer.Length == 0) return [];
         var options = new TraceOptions { LogitsFrom = prepared.TokenIds.Length - 1 };
-        var trace = traces is null ? model.Forward(prepared, answer, options) : traces.GetOrRun(options, o => model.Forward(prepared, answer, o));
-        var logits = trace.Logits.Data;
-        int vocab = logits.Length / (answer.Length + 1);
-        var result = new double[answer.Length];
-        for (int t = 0; t < answer.Length; t++)
-        {
-            var row = logits.Slice(t * vocab, vocab);
-            double max = double.NegativeInfinity;
-            foreach (var v in row) max = Math.Max(max, v);
-            double sum = 0;
-            foreach (var v in row) sum += Math.Exp(v - max);
-            result[t] = row[answer[t]] - max - Math.Log(sum);
-        }
-        return result;
+        if (traces is null) return model.AnswerLogProbabilities(prepared, answer)[0];
+        return traces.GetOrRun(options, o => model.Forward(prepared, answer, o)).AnswerTokenLogProbabilities();
     }
 
     /// <summary>The text of one token id ("" without a tokenizer).</summary>

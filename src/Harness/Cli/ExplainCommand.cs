@@ -4,6 +4,7 @@ using LvlmEval.Explainers;
 using LvlmEval.Explainers.Output;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Imaging;
+using LvlmEval.Models.Editing;
 using LvlmEval.Models.Llava;
 
 namespace LvlmEval.Harness.Cli;
@@ -25,6 +26,7 @@ public static class ExplainCommand
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Longest answer.", DefaultValueFactory = _ => 16, HelpName = "N" };
         var explainers = new Option<string[]>("--explainer") { Description = "Explainer name (repeatable, or several after one flag); default: every registered explainer.", AllowMultipleArgumentsPerToken = true, HelpName = "NAME" };
         var output = new Option<string?>("--out") { Description = "Output folder (default: reports/explain-IMAGE).", HelpName = "DIR" };
+        var edit = new Option<string?>("--edit") { Description = "Also answer under a hidden-state edit and show both answers: project-away:OBJECT removes OBJECT's text direction from the image tokens (ProjectAway, automatic layers, weight 1; docs/HALLUCINATION.md).", HelpName = "project-away:OBJECT" };
         var command = new Command("explain", """
             Explain a model's answer to one question about one image: a heatmap PNG per answer token and for the whole answer, per explainer,
             and explanation.json (input ids, image-token span, patch grid, answer with log-probs, every map as [row][col]).
@@ -32,7 +34,8 @@ public static class ExplainCommand
             Examples:
               lvlm-eval explain --model models/tiny-llava-shapes --image cat.png --prompt "What colour is the circle?"
               lvlm-eval explain --model ~/models/llava-1.5-7b-hf --image dog.jpg --prompt "What is the dog doing?" --explainer relevancy dexar --out out/dog
-            """) { model, image, prompt, template, maxNew, explainers, output };
+              lvlm-eval explain --model models/tiny-llava-shapes --image scene.png --prompt "Is there a red circle in the image?" --explainer internal-confidence --edit project-away:"red circle"
+            """) { model, image, prompt, template, maxNew, explainers, output, edit };
         command.SetAction(parse => CliErrors.Guard(Console.Error, () =>
         {
             var imagePath = parse.GetValue(image)!;
@@ -46,23 +49,57 @@ public static class ExplainCommand
             var methods = names.Select(n => ExplainerRegistry.All.Contains(n) ? ExplainerRegistry.All.Create(n)
                 : throw new ArgumentException($"unknown explainer '{n}'; valid explainers: {string.Join(", ", ExplainerRegistry.All.Names)}")).ToList();
             var outDir = parse.GetValue(output) ?? Path.Combine("reports", "explain-" + Path.GetFileNameWithoutExtension(imagePath));
-            var json = Explain(modelDir, imagePath, parse.GetValue(prompt)!, ExperimentLoader.ParseTemplate(parse.GetValue(template)!)!.Value, max, methods, outDir);
+            var editSettings = parse.GetValue(edit) is { } e ? ParseEdit(e) : null;
+            var json = Explain(modelDir, imagePath, parse.GetValue(prompt)!, ExperimentLoader.ParseTemplate(parse.GetValue(template)!)!.Value, max, methods, outDir, editSettings);
             Console.WriteLine($"answer: {(string?)json["answer"]}");
+            if (json["edit"] is JsonObject edited) Console.WriteLine($"answer under {(string?)edited["name"]}: {(string?)edited["answer"]}");
             Console.WriteLine($"wrote {Path.GetFullPath(outDir)}/explanation.json and heatmaps for {string.Join(", ", names)}");
             return CliErrors.Ok;
         }));
         return command;
     }
 
-    /// <summary>Runs the explainers on one image and question; writes PNGs and explanation.json to <paramref name="outDir"/>; returns the JSON.</summary>
+    /// <summary>
+    /// Runs the explainers on one image and question; writes PNGs and explanation.json to <paramref name="outDir"/>; returns
+    /// the JSON. With <paramref name="edit"/>, the JSON's <c>edit</c> holds the answer generated under the edit and the
+    /// unedited answer's log-probability with and without it (the explainers explain the unedited answer).
+    /// </summary>
     public static JsonObject Explain(string modelDir, string imagePath, string prompt, PromptTemplate template, int maxNewTokens,
-        IReadOnlyList<IExplainer> explainers, string outDir)
+        IReadOnlyList<IExplainer> explainers, string outDir, ProjectAwaySettings? edit = null)
     {
         var image = RgbImage.Load(imagePath);
         var model = LlavaModel.Load(modelDir);
         Directory.CreateDirectory(outDir);
         var json = ExplanationDocument.Build(model, Path.GetFullPath(modelDir), image, Path.GetFullPath(imagePath), prompt, template, maxNewTokens, explainers, outDir);
+        if (edit is not null) json["edit"] = Edited(model, model.Prepare(image, prompt, template), maxNewTokens, edit);
         File.WriteAllText(Path.Combine(outDir, "explanation.json"), ExplanationDocument.Serialize(json));
         return json;
+    }
+
+    /// <summary><c>project-away:OBJECT</c> as ProjectAway settings (automatic layers, weight 1).</summary>
+    public static ProjectAwaySettings ParseEdit(string text)
+    {
+        const string prefix = ProjectAwaySettings.Name + ":";
+        if (!text.StartsWith(prefix, StringComparison.Ordinal) || text.Length == prefix.Length || string.IsNullOrWhiteSpace(text[prefix.Length..]))
+            throw new ArgumentException($"--edit '{text}' is not understood; write {prefix}OBJECT, e.g. --edit \"{prefix}red circle\"");
+        return new ProjectAwaySettings([text[prefix.Length..].Trim()], null, null, 1f);
+    }
+
+    private static JsonObject Edited(LlavaModel model, PreparedInput prepared, int maxNewTokens, ProjectAwaySettings edit)
+    {
+        var hook = ProjectAway.Hook(model, prepared, [], edit);
+        var plain = model.Generate(prepared, maxNewTokens);
+        var edited = model.Generate(prepared, maxNewTokens, [hook]);
+        var result = new JsonObject
+        {
+            ["name"] = edit.Label, ["hidden_state_index"] = hook.Layer,
+            ["answer"] = edited.Text, ["answer_ids"] = new JsonArray(edited.TokenIds.Select(i => (JsonNode)i).ToArray()),
+        };
+        if (plain.TokenIds.Length > 0)
+        {
+            result["unedited_answer_log_probability"] = model.Forward(prepared, plain.TokenIds).AnswerLogProbability().Item();
+            result["unedited_answer_log_probability_under_edit"] = model.Forward(prepared, plain.TokenIds, new LvlmEval.Models.Tracing.TraceOptions { Hooks = [hook] }).AnswerLogProbability().Item();
+        }
+        return result;
     }
 }

@@ -11,7 +11,7 @@ public static class ReportCommand
     {
         var folder = new Argument<string>("RUN_DIR") { Description = "A finished (or merged) run folder." };
         var command = new Command("report", """
-            Write RUN_DIR/report.html (self-contained: leaderboard with CIs, curves, reliance, accuracy, heatmap gallery) and charts/*.svg.
+            Write RUN_DIR/report.html (self-contained: leaderboard with CIs, curves, reliance, accuracy, heatmap gallery) and every chart as charts/NAME.svg and charts/NAME.png (no browser needed).
 
             Examples:
               lvlm-eval report reports/quickstart

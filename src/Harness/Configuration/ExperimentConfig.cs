@@ -51,7 +51,14 @@ public sealed record ExperimentConfig
 public sealed record GenerationSettings(int MaxNewTokens, PromptTemplate Template);
 
 /// <summary>A model folder in Hugging Face layout; <see cref="Location"/> is its YAML line.</summary>
-public sealed record ModelSpec(string Name, string Path, string DType, string Location);
+public sealed record ModelSpec(string Name, string Path, string DType, string Location)
+{
+    /// <summary>Hidden-state edits every forward of this model runs under (<c>edits:</c>; docs/HALLUCINATION.md).</summary>
+    public IReadOnlyList<LvlmEval.Models.Editing.ProjectAwaySettings> Edits { get; init; } = [];
+
+    /// <summary>How results tables name the edits (null: none).</summary>
+    public string? EditLabel => Edits.Count == 0 ? null : string.Join("; ", Edits.Select(e => e.Label));
+}
 
 /// <summary>A dataset: loader format, root, split, selection (sample/seed/offset/limit) and loader settings.</summary>
 public sealed record DatasetSpec(

@@ -18,7 +18,7 @@ public static class ExperimentLoader
 {
     private static readonly string[] TopKeys = ["name", "seed", "output", "chunk_samples", "generation", "models", "datasets", "explainers", "metrics", "plugins", "extract"];
     private static readonly string[] GenerationKeys = ["max_new_tokens", "template"];
-    private static readonly string[] ModelKeys = ["name", "path", "dtype"];
+    private static readonly string[] ModelKeys = ["name", "path", "dtype", "edits"];
     private static readonly string[] DatasetKeys = ["name", "format", "root", "split", "limit", "sample", "seed", "offset", "settings"];
     private static readonly string[] ComponentKeys = ["name", "parameters"];
     private static readonly string[] DTypes = ["auto", "float32"];
@@ -113,9 +113,10 @@ public static class ExperimentLoader
         {
             dtype = y.String(d, "model.dtype").ToLowerInvariant();
             if (!DTypes.Contains(dtype))
-                throw y.Error(d, $"model.dtype '{dtype}' is not supported; valid dtypes: {string.Join(", ", DTypes)} (F16/BF16 weights are widened to float32 on load)");
+                throw y.Error(d, $"model.dtype '{dtype}' is not supported; valid dtypes: {string.Join(", ", DTypes)} (auto keeps F16/BF16 weight matrices in their stored width; float32 widens every weight on load)");
         }
-        return new ModelSpec(name, path, dtype, y.At(node));
+        var edits = map.TryGetValue("edits", out var e) ? EditReader.Read(y, e) : [];
+        return new ModelSpec(name, path, dtype, y.At(node)) { Edits = edits };
     }
 
     private static DatasetSpec ReadDataset(YamlNodes y, YamlNode node)

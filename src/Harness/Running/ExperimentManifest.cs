@@ -32,7 +32,7 @@ public static class ExperimentManifest
             },
             ["models"] = new JsonArray(config.Models.Select(m => (JsonNode)new JsonObject
             {
-                ["name"] = m.Name, ["path"] = Path.GetFullPath(m.Path), ["dtype"] = m.DType, ["files"] = ModelFiles(m.Path),
+                ["name"] = m.Name, ["path"] = Path.GetFullPath(m.Path), ["dtype"] = m.DType, ["files"] = ModelFiles(m.Path), ["edit"] = m.EditLabel,
             }).ToArray()),
             ["datasets"] = new JsonArray(config.Datasets.Select(d => (JsonNode)new JsonObject
             {

@@ -5,6 +5,7 @@ using LvlmEval.Common;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Results;
 using LvlmEval.Models.Llava;
+using LvlmEval.Models;
 using LvlmEval.Tensors;
 
 namespace LvlmEval.Harness.Running;
@@ -36,6 +37,7 @@ public static class ExperimentRunner
 
     private static RunSummary RunWithThreads(ExperimentConfig config, RunOptions options, TextWriter output, bool interactive)
     {
+        MemoryBudget.Check(config, options.AvailableMemoryBytes ?? MemoryEstimator.AvailableBytes());
         var timings = new RunTimings();
         var folder = new RunFolder(options.Output ?? config.Output);
         int shard = options.ShardIndex, shardCount = options.ShardCount;
@@ -103,7 +105,7 @@ public static class ExperimentRunner
                             var current = model;
                             queue.Submit(() => entry.Error is { } error
                                 ? new SampleResult(null, [], [], [], [new ErrorRecord(modelSpec.Name, spec.Name, id, null, "load", error.ToString(), 0, 0)])
-                                : processor.Process(current, modelSpec.Name, spec, entry.Sample!, needRow, pending),
+                                : processor.Process(current, modelSpec, spec, entry.Sample!, needRow, pending),
                                 $"{modelSpec.Name} · {spec.Name} · {id}");
                         }
                     // One model's samples finish before the next model loads.
@@ -144,7 +146,7 @@ public static class ExperimentRunner
     private static LlavaModel LoadModel(ModelSpec spec, ExperimentConfig config, RunTimings timings)
     {
         var clock = Stopwatch.StartNew();
-        var model = LlavaModel.Load(spec.Path);
+        var model = LlavaModel.Load(spec.Path, MemoryBudget.StorageOf(spec));
         timings.AddModelLoading(clock.Elapsed);
         foreach (var explainer in config.Explainers)
         {

@@ -27,6 +27,9 @@ public sealed record RunOptions
     /// </summary>
     public int? Workers { get; init; }
 
+    /// <summary>Memory the run may use, checked against each model's estimated peak before anything runs (null: the machine's available memory now).</summary>
+    public long? AvailableMemoryBytes { get; init; }
+
     /// <summary>Parses "i/n" (0 ≤ i &lt; n).</summary>
     public static (int Index, int Count) ParseShard(string text)
     {

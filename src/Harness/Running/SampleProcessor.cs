@@ -5,6 +5,9 @@ using LvlmEval.Explainers;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Results;
 using LvlmEval.Metrics;
+using LvlmEval.Metrics.Hallucination;
+using LvlmEval.Models.Editing;
+using LvlmEval.Models.Tracing;
 using LvlmEval.Metrics.Reliance;
 using LvlmEval.Models.Llava;
 
@@ -16,9 +19,11 @@ namespace LvlmEval.Harness.Running;
 /// </summary>
 internal sealed class SampleProcessor(ExperimentConfig config, string runId, RunTimings timings)
 {
-    public SampleResult Process(LlavaModel model, string modelName, DatasetSpec dataset, Sample sample, bool needSampleRow,
+    public SampleResult Process(LlavaModel model, ModelSpec modelSpec, DatasetSpec dataset, Sample sample, bool needSampleRow,
         IReadOnlyList<ComponentSpec<IExplainer>> explainers)
     {
+        string modelName = modelSpec.Name;
+        string? edit = modelSpec.EditLabel;
         var scores = new List<ScoreRecord>();
         var curves = new List<CurveRecord>();
         var maps = new List<MapRecord>();
@@ -39,11 +44,23 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
             return Result(null);
         }
 
+        string? subject = ObjectQuestion.ObjectOf(sample);
+        IReadOnlyList<IHiddenStateHook> hooks;
+        try
+        {
+            hooks = modelSpec.Edits.Select(e => (IHiddenStateHook)ProjectAway.Hook(model, input.Prepared, subject is null ? [] : [subject], e)).ToList();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            errors.Add(Error(null, "edit", e));
+            return Result(null);
+        }
+
         GenerationResult generation;
         var clock = Stopwatch.StartNew();
         try
         {
-            generation = model.Generate(input.Prepared, config.Generation.MaxNewTokens);
+            generation = model.Generate(input.Prepared, config.Generation.MaxNewTokens, hooks);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -56,17 +73,17 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
         var context = new MetricContext
         {
             Model = model, Prepared = input.Prepared, Image = input.Image, Sample = sample,
-            AnswerIds = generation.TokenIds, AnswerText = generation.Text, Seed = seed,
+            AnswerIds = generation.TokenIds, AnswerText = generation.Text, Seed = seed, Hooks = hooks,
         };
 
         SampleRecord? row = null;
         if (needSampleRow)
         {
-            RunMetrics(context, "", MetricScope.Sample, modelName, dataset.Name, scores, curves, errors);
+            RunMetrics(context, "", MetricScope.Sample, modelName, dataset.Name, edit, scores, curves, errors);
             var blank = scores.FirstOrDefault(s => s.Explainer.Length == 0 && s.Metric == BehaviouralRelianceMetric.BlankLogProbabilityDeltaRow && s.TokenIndex == -1);
             row = new SampleRecord(runId, modelName, dataset.Name, sample.Split, sample.Id, sample.Question, sample.QuestionType,
                 JsonSerializer.Serialize(sample.Answers), generation.Text, JsonSerializer.Serialize(generation.TokenIds),
-                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), blank is null ? null : BehaviouralRelianceMetric.ImageReliance(blank.Value), generationTime.TotalMilliseconds, sample.ImageId);
+                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), blank is null ? null : BehaviouralRelianceMetric.ImageReliance(blank.Value), generationTime.TotalMilliseconds, edit, sample.ImageId);
         }
 
         // Generate once, trace once: one traced forward recording what every pending explainer reads serves them all.
@@ -79,7 +96,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
             {
                 if (generation.TokenIds.Length == 0)
                     throw new InvalidOperationException("the model's answer is empty (end of sequence first); there is no token to explain");
-                explanation = explainer.Instance.Explain(new ExplainRequest { Model = model, Prepared = input.Prepared, AnswerIds = generation.TokenIds, Seed = seed, Traces = traces });
+                explanation = explainer.Instance.Explain(new ExplainRequest { Model = model, Prepared = input.Prepared, AnswerIds = generation.TokenIds, Seed = seed, Traces = traces, Subject = subject });
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -93,12 +110,12 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
             AddMaps(explanation, model, modelName, dataset.Name, sample.Id, explainer.Name, generation.Text, maps);
             foreach (var effect in explanation.Effects)
                 curves.Add(new CurveRecord(runId, modelName, dataset.Name, sample.Id, explainer.Name, effect.Name, effect.Step, effect.Fraction, effect.Value));
-            RunMetrics(context with { Explanation = explanation }, explainer.Name, MetricScope.Explanation, modelName, dataset.Name, scores, curves, errors);
+            RunMetrics(context with { Explanation = explanation }, explainer.Name, MetricScope.Explanation, modelName, dataset.Name, edit, scores, curves, errors);
         }
         return Result(row);
     }
 
-    private void RunMetrics(MetricContext context, string explainer, MetricScope scope, string model, string dataset,
+    private void RunMetrics(MetricContext context, string explainer, MetricScope scope, string model, string dataset, string? edit,
         List<ScoreRecord> scores, List<CurveRecord> curves, List<ErrorRecord> errors)
     {
         var clock = Stopwatch.StartNew();
@@ -110,7 +127,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
                 if (!metric.Instance.AppliesTo(context)) continue;
                 var result = metric.Instance.Compute(context);
                 foreach (var r in result.Rows)
-                    scores.Add(new ScoreRecord(runId, model, dataset, context.Sample.Id, explainer, r.Metric, r.TokenIndex, r.Value));
+                    scores.Add(new ScoreRecord(runId, model, dataset, context.Sample.Id, explainer, r.Metric, r.TokenIndex, r.Value, edit));
                 foreach (var c in result.Curves)
                     curves.Add(new CurveRecord(runId, model, dataset, context.Sample.Id, explainer, c.Metric, c.Step, c.Fraction, c.Score));
             }

@@ -91,7 +91,7 @@ public sealed class AttentionKnockoutMetric(ParameterSet parameters) : IMetric
                 foreach (int layer in windows[(run - 1) % layers]) blocks.Add(new AttentionBlock(layer, queries, keys, [b]));
             }
             var pixels = Ops.Concat(Enumerable.Repeat(single.Pixels, n).ToArray(), 0);
-            var scores = AnswerLikelihood.TokenLogProbabilities(model, single with { Pixels = pixels }, answerIds, blocks);
+            var scores = model.AnswerLogProbabilities(single with { Pixels = pixels }, answerIds, blocks);
             for (int b = 0; b < n; b++) logProbability[start + b] = scores[b].Sum();
         }
         return Enumerable.Range(0, Flows.Length)

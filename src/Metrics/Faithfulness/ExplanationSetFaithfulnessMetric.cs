@@ -176,14 +176,14 @@ public sealed class ExplanationSetFaithfulnessMetric : IMetric
                 for (int layer = 0; layer < context.Model.Language.NumLayers; layer++) blocks.Add(new AttentionBlock(layer, queries, removed, [b]));
             }
         }
-        var logits = context.Model.Forward(prepared, context.AnswerIds, new TraceOptions { LogitsFrom = promptLength - 1, Hooks = hooks, AttentionBlocks = blocks }).Logits;
+        var trace = context.Model.Forward(prepared, context.AnswerIds, new TraceOptions { LogitsFrom = promptLength - 1, Hooks = hooks, AttentionBlocks = blocks });
+        var logits = trace.Logits;
         int batch = logits.Dim(0), rows = logits.Dim(1), vocabulary = logits.Dim(2);
         var total = new double[batch];
         var argmax = new bool[batch];
         for (int b = 0; b < batch; b++)
         {
-            for (int t = 0; t < context.AnswerIds.Length; t++)
-                total[b] += AnswerLikelihood.LogSoftmaxAt(logits.Data.Slice((b * rows + t) * vocabulary, vocabulary), context.AnswerIds[t]);
+            total[b] = trace.AnswerTokenLogProbabilities(b).Sum();
             var first = logits.Data.Slice(b * rows * vocabulary, vocabulary);
             int best = 0;
             for (int v = 1; v < vocabulary; v++) if (first[v] > first[best]) best = v;

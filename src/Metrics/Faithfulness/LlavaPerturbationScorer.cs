@@ -26,7 +26,7 @@ public sealed class LlavaPerturbationScorer(LlavaModel model, PreparedInput prep
     /// <inheritdoc />
     public double[] Score(Tensor pixels)
     {
-        var logProbabilities = AnswerLikelihood.TokenLogProbabilities(model, prepared with { Pixels = pixels }, answerIds);
+        var logProbabilities = model.AnswerLogProbabilities(prepared with { Pixels = pixels }, answerIds);
         Forwards++;
         ImagesScored += logProbabilities.Length;
         var raw = new double[logProbabilities.Length];

@@ -115,6 +115,6 @@ public sealed class TextPerturbationMetric(ParameterSet parameters) : IMetric
         var drop = new HashSet<int>(removedPositions);
         var ids = prepared.TokenIds.Where((_, p) => !drop.Contains(p)).ToArray();
         var shortened = model.FromTokenIds(ids, pixels);
-        return AnswerLikelihood.Raw(AnswerLikelihood.TokenLogProbabilities(model, shortened, answerIds)[0], Score);
+        return AnswerLikelihood.Raw(model.AnswerLogProbabilities(shortened, answerIds)[0], Score);
     }
 }

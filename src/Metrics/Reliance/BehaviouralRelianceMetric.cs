@@ -75,11 +75,11 @@ public sealed class BehaviouralRelianceMetric(ParameterSet parameters) : IMetric
         }
         if (Prefix)
             conditions.Add(("prefix", model.PrepareTokens(PrefixedPrompt(context.Sample.Prompt, context.Sample.Question), PromptTemplate.Auto, prepared.Pixels)));
-        double baseline = Sum(AnswerLikelihood.TokenLogProbabilities(model, prepared, answer)[0]);
+        double baseline = Sum(model.AnswerLogProbabilities(prepared, answer)[0]);
         var rows = new List<MetricRow>();
         foreach (var (name, input) in conditions)
         {
-            double changedLogProbability = Sum(AnswerLikelihood.TokenLogProbabilities(model, input, answer)[0]);
+            double changedLogProbability = Sum(model.AnswerLogProbabilities(input, answer)[0]);
             var generated = model.Generate(input, answer.Length).TokenIds;
             bool changed = !generated.AsSpan().SequenceEqual(answer);
             rows.Add(new MetricRow($"reliance_{name}_logprob_delta", -1, changedLogProbability - baseline));

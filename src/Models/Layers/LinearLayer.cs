@@ -3,15 +3,18 @@ using LvlmEval.Tensors;
 
 namespace LvlmEval.Models.Layers;
 
-/// <summary>torch.nn.Linear: weight [out, in] and an optional bias [out].</summary>
-public sealed class LinearLayer(Tensor weight, Tensor? bias)
+/// <summary>torch.nn.Linear: weight [out, in] (float32, or F16/BF16 as stored) and an optional float32 bias [out].</summary>
+public sealed class LinearLayer(WeightMatrix weight, Tensor? bias)
 {
-    public Tensor Weight { get; } = weight;
+    /// <summary>A layer over a float32 weight tensor.</summary>
+    public LinearLayer(Tensor weight, Tensor? bias) : this(WeightMatrix.FromTensor(weight), bias) { }
+
+    public WeightMatrix Weight { get; } = weight;
     public Tensor? Bias { get; } = bias;
 
     /// <summary>Loads <c>{path}.weight</c> (and <c>{path}.bias</c> when <paramref name="hasBias"/>).</summary>
     public static LinearLayer Load(WeightPath path, int inFeatures, int outFeatures, bool hasBias) =>
-        new(path.Get("weight", outFeatures, inFeatures), path.GetIf(hasBias, "bias", outFeatures));
+        new(path.GetMatrix("weight", outFeatures, inFeatures), path.GetIf(hasBias, "bias", outFeatures));
 
     /// <summary>x [..., in] → [..., out].</summary>
     public Tensor Forward(Tensor x) => Ops.Linear(x, Weight, Bias);

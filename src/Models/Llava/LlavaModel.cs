@@ -19,11 +19,14 @@ namespace LvlmEval.Models.Llava;
 public sealed class LlavaModel
 {
     private readonly int[] _featureLayers;
+    private readonly IReadOnlyList<(string Name, Tensor Tensor)> _parameters;
 
     private LlavaModel(string directory, LlavaConfig config, CheckpointLayout layout, VisionTower vision, MultiModalProjector projector,
-        LanguageModel language, Tokenizer? tokenizer, ImageProcessor? processor, int[] eosTokenIds, IReadOnlyList<(string Name, Tensor Tensor)> parameters)
+        LanguageModel language, Tokenizer? tokenizer, ImageProcessor? processor, int[] eosTokenIds, IReadOnlyList<(string Name, Tensor Tensor)> parameters,
+        IReadOnlyList<(string Name, WeightMatrix Matrix)> halfWidthWeights)
     {
-        Parameters = parameters;
+        _parameters = parameters;
+        HalfWidthWeights = halfWidthWeights;
         Folder = directory;
         Config = config;
         Layout = layout;
@@ -54,21 +57,32 @@ public sealed class LlavaModel
     /// <summary>
     /// The weight tensors the forward reads, keyed as in the checkpoint (a tied head appears once, as the embedding).
     /// They are the model's live parameters: set <see cref="Tensor.RequiresGrad"/> on them to train, and save them
-    /// under these names to write a checkpoint with the same layout.
+    /// under these names to write a checkpoint with the same layout. A model holding half-width weights has no such list
+    /// (its matrices are read-only views of the checkpoint files): load it with <see cref="WeightStorage.Float32"/> to train
+    /// or re-draw its weights.
     /// </summary>
-    public IReadOnlyList<(string Name, Tensor Tensor)> Parameters { get; }
+    public IReadOnlyList<(string Name, Tensor Tensor)> Parameters => HalfWidthWeights.Count == 0 ? _parameters
+        : throw new InvalidOperationException($"{Folder}: {HalfWidthWeights.Count} weight matrices are kept in their stored width (F16/BF16, read-only " +
+            "views of the checkpoint files), so the model's parameters cannot be changed; load it with WeightStorage.Float32 (experiment dtype: float32).");
+
+    /// <summary>Weight matrices kept F16/BF16 as stored and widened inside each product (empty when loaded as float32).</summary>
+    public IReadOnlyList<(string Name, WeightMatrix Matrix)> HalfWidthWeights { get; }
 
     /// <summary>Parameters that take part in the forward.</summary>
     public long ParameterCount => Vision.ParameterCount + Projector.ParameterCount + Language.ParameterCount;
 
-    /// <summary>Loads a model folder: config.json, safetensors weights (single or sharded, either key layout), tokenizer.json and preprocessor_config.json when present.</summary>
+    /// <summary>
+    /// Loads a model folder: config.json, safetensors weights (single or sharded, either key layout), tokenizer.json and
+    /// preprocessor_config.json when present. F16/BF16 weight matrices stay in their stored width unless
+    /// <paramref name="storage"/> is <see cref="WeightStorage.Float32"/>.
+    /// </summary>
     /// <exception cref="ModelConfigException">config.json is invalid or describes an unsupported model.</exception>
     /// <exception cref="UnsupportedCheckpointException">The folder has no safetensors weights (e.g. only pickle .bin files).</exception>
     /// <exception cref="CheckpointMismatchException">Tensors are missing, unexpected or misshapen.</exception>
-    public static LlavaModel Load(string directory)
+    public static LlavaModel Load(string directory, WeightStorage storage = WeightStorage.AsStored)
     {
         var config = LlavaConfig.Load(Path.Combine(directory, "config.json"));
-        using var loader = new WeightLoader(directory);
+        using var loader = new WeightLoader(directory, storage);
         var layout = CheckpointLayout.Detect(loader.Checkpoint.Names);
         int deepest = config.ResolvedFeatureLayers.Max();
         var root = loader.Root;
@@ -81,7 +95,8 @@ public sealed class LlavaModel
         var tokenizer = LoadTokenizer(directory, config);
         var processorPath = Path.Combine(directory, "preprocessor_config.json");
         var processor = File.Exists(processorPath) ? ImageProcessor.Load(processorPath) : null;
-        return new LlavaModel(directory, config, layout, vision, projector, language, tokenizer, processor, ReadEos(directory, config), loader.Loaded.ToArray());
+        return new LlavaModel(directory, config, layout, vision, projector, language, tokenizer, processor, ReadEos(directory, config), loader.Loaded.ToArray(),
+            loader.Mapped.ToArray());
     }
 
     // Tensors a LLaVA forward never reads: tower layers past the deepest feature layer, the tower's post-layernorm and
@@ -317,7 +332,31 @@ public sealed class LlavaModel
         return p;
     }
 
+    // ---- answer scoring ----
+
+    /// <summary>
+    /// Answer log-probabilities for these ids: [B][T] teacher-forced log p(y_t | x_b, prompt, y_&lt;t) of every token of
+    /// <paramref name="answerIds"/> after <paramref name="prepared"/>'s prompt, for every image of its batch, from one
+    /// forward without gradients (logits only from the last prompt position); <paramref name="attentionBlocks"/> removes
+    /// attention edges in that forward (attention knockout). Explainers, metrics and the CLI score answers through this.
+    /// </summary>
+    public double[][] AnswerLogProbabilities(PreparedInput prepared, ReadOnlySpan<int> answerIds, IReadOnlyList<AttentionBlock>? attentionBlocks = null)
+    {
+        if (answerIds.Length == 0) throw new ArgumentException("The answer is empty; there is nothing to score.", nameof(answerIds));
+        var trace = Forward(prepared, answerIds, TraceOptions.Plain with { LogitsFrom = prepared.TokenIds.Length - 1, AttentionBlocks = attentionBlocks ?? [] });
+        var result = new double[trace.Logits.Dim(0)][];
+        for (int b = 0; b < result.Length; b++) result[b] = trace.AnswerTokenLogProbabilities(b);
+        return result;
+    }
+
     // ---- traced forward ----
+
+    /// <summary>Bytes the weights take in memory (half-width matrices at their stored size, the rest as float32).</summary>
+    public long WeightBytes => HalfWidthWeights.Sum(w => w.Matrix.StoredBytes) + sizeof(float) * (ParameterCount - HalfWidthWeights.Sum(w => w.Matrix.Length));
+
+    // Whether a gradient trace keeping every layer's activations is estimated to fit in the memory available now.
+    private bool FullTraceFits(int sequence, int batch) =>
+        MemoryEstimator.GradientTraceBytes(Config, WeightBytes, sequence, recompute: false, batch) <= MemoryEstimator.AvailableBytes() + System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
 
     /// <summary>
     /// Teacher-forced forward over the prompt followed by <paramref name="answerIds"/> for every image of the batch,
@@ -330,7 +369,7 @@ public sealed class LlavaModel
         int[] ids = [.. prepared.TokenIds, .. answerIds];
         if (options.LogitsFrom < 0 || options.LogitsFrom >= ids.Length)
             throw new ArgumentOutOfRangeException(nameof(options), options.LogitsFrom, $"LogitsFrom must be inside the sequence of {ids.Length}.");
-        var recorder = new ForwardRecorder(options);
+        var recorder = new ForwardRecorder(options) { RecomputesLayers = options.Gradients && (options.RecomputeLayers ?? !FullTraceFits(ids.Length, prepared.BatchSize)) };
         using var mode = options.Gradients ? Autograd.Enable() : Autograd.Disable();
         var pixels = prepared.Pixels;
         if (options.Gradients && options.GradientsToPixels)

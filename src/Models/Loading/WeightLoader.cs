@@ -19,12 +19,17 @@ public sealed class WeightLoader : IDisposable
     private readonly List<(string, int[], int[])> _wrongShapes = [];
     private readonly Dictionary<string, (SafeFileHandle Handle, long DataStart)> _handles = new(StringComparer.Ordinal);
     private readonly List<(string Name, Tensor Tensor)> _loaded = [];
+    private readonly List<(string Name, WeightMatrix Matrix)> _mapped = [];
 
     /// <summary>Opens the safetensors checkpoint in <paramref name="folder"/>, refusing pickle-only folders.</summary>
-    public WeightLoader(string folder)
+    public WeightLoader(string folder, WeightStorage storage = WeightStorage.AsStored)
     {
         _checkpoint = OpenSafetensors(folder);
+        Storage = storage;
     }
+
+    /// <summary>Whether F16/BF16 matrices stay half-width (<see cref="ReadMatrix"/>).</summary>
+    public WeightStorage Storage { get; }
 
     /// <summary>The opened checkpoint.</summary>
     public SafetensorsCheckpoint Checkpoint => _checkpoint;
@@ -84,8 +89,28 @@ public sealed class WeightLoader : IDisposable
         }
     }
 
-    /// <summary>Every tensor read successfully so far, by checkpoint key, in reading order.</summary>
+    /// <summary>
+    /// Reads a weight matrix [rows, columns]: kept half-width in place in the mapped file when it is stored as F16/BF16
+    /// and <see cref="Storage"/> is <see cref="WeightStorage.AsStored"/>, else read as float32 like <see cref="Read"/>.
+    /// </summary>
+    public WeightMatrix ReadMatrix(string key, int rows, int columns)
+    {
+        if (Storage == WeightStorage.AsStored && _checkpoint.Contains(key) && WeightMatrix.IsHalfWidthType(_checkpoint.Info(key).DType)
+            && _checkpoint.Info(key).IntShape().AsSpan().SequenceEqual([rows, columns]))
+        {
+            _used.Add(key);
+            var matrix = _checkpoint.MapMatrix(key);
+            _mapped.Add((key, matrix));
+            return matrix;
+        }
+        return WeightMatrix.FromTensor(Read(key, [rows, columns]));
+    }
+
+    /// <summary>Every float32 tensor read successfully so far, by checkpoint key, in reading order.</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> Loaded => _loaded;
+
+    /// <summary>Every matrix kept half-width, by checkpoint key, in reading order.</summary>
+    public IReadOnlyList<(string Name, WeightMatrix Matrix)> Mapped => _mapped;
 
     /// <summary>Marks keys as known but unused (buffers such as <c>position_ids</c>, heads LLaVA never runs).</summary>
     public void Ignore(Func<string, bool> predicate)
@@ -105,7 +130,8 @@ public sealed class WeightLoader : IDisposable
     public void Dispose()
     {
         foreach (var (handle, _) in _handles.Values) handle.Dispose();
-        _checkpoint.Dispose();
+        // Matrices kept half-width read from the mapped shards: those stay mapped while the matrices live.
+        if (_mapped.Count == 0) _checkpoint.Dispose();
     }
 
     /// <summary>Opens safetensors weights; a folder with only PyTorch pickles is refused with an explanation.</summary>
@@ -140,6 +166,9 @@ public readonly struct WeightPath(WeightLoader loader, string prefix)
 
     /// <summary>Reads <c>{prefix}{name}</c> with the expected shape.</summary>
     public Tensor Get(string name, params int[] shape) => loader.Read(Prefix + name, shape);
+
+    /// <summary>Reads the weight matrix <c>{prefix}{name}</c> [rows, columns], half-width when stored so (see <see cref="WeightLoader.ReadMatrix"/>).</summary>
+    public WeightMatrix GetMatrix(string name, int rows, int columns) => loader.ReadMatrix(Prefix + name, rows, columns);
 
     /// <summary>Reads the tensor when <paramref name="present"/>, else null (optional biases).</summary>
     public Tensor? GetIf(bool present, string name, params int[] shape) => present ? Get(name, shape) : null;

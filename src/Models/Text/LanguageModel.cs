@@ -19,13 +19,13 @@ public sealed class LanguageModel
     public LanguageModel(WeightPath body, WeightPath head, TextConfig config, string configFile)
     {
         Config = config;
-        EmbedTokens = body.Get("embed_tokens.weight", config.VocabSize, config.HiddenSize);
+        EmbedTokens = body.GetMatrix("embed_tokens.weight", config.VocabSize, config.HiddenSize);
         var layers = body.Pp("layers");
         _layers = new DecoderLayer[config.NumLayers];
         for (int i = 0; i < _layers.Length; i++) _layers[i] = new DecoderLayer(layers.Pp(i), config, configFile);
         FinalNorm = NormLayer.LoadRmsNorm(body.Pp("norm"), config.HiddenSize, config.RmsNormEps);
         bool tied = config.TieWordEmbeddings && !head.Contains("weight");
-        LmHead = tied ? EmbedTokens : head.Get("weight", config.VocabSize, config.HiddenSize);
+        LmHead = tied ? EmbedTokens : head.GetMatrix("weight", config.VocabSize, config.HiddenSize);
         HeadIsTied = tied;
         _rotary = new RotaryEmbedding(config);
     }
@@ -34,13 +34,13 @@ public sealed class LanguageModel
     public TextConfig Config { get; }
 
     /// <summary>Token embedding [vocab, D].</summary>
-    public Tensor EmbedTokens { get; }
+    public WeightMatrix EmbedTokens { get; }
 
     /// <summary>The final RMSNorm.</summary>
     public NormLayer FinalNorm { get; }
 
     /// <summary>Output head [vocab, D].</summary>
-    public Tensor LmHead { get; }
+    public WeightMatrix LmHead { get; }
 
     /// <summary>Whether <see cref="LmHead"/> is the embedding matrix.</summary>
     public bool HeadIsTied { get; }
@@ -72,14 +72,41 @@ public sealed class LanguageModel
         var (cos, sin) = _rotary.Tables(positions);
         int first = positions[0];
         var h = recorder.LanguageHidden(0, embeddings, first);
+        bool recompute = recorder.RecomputesLayers && Autograd.IsEnabled && h.RequiresGrad;
         for (int i = 0; i < _layers.Length; i++)
         {
-            var result = _layers[i].Forward(h, cos, sin, cache, i, recorder);
+            var result = recompute ? RecomputedLayer(i, h, cos, sin, recorder) : _layers[i].Forward(h, cos, sin, cache, i, recorder);
             recorder.LanguageAttention(result.Probabilities);
             h = recorder.LanguageHidden(i + 1, result.Output, first);
             ActivationMemory.AfterLayer(h.Length);
         }
         return h;
+    }
+
+    // Layer i as one recomputed block: the forward keeps its input (and what the recorder keeps); the backward re-runs the
+    // layer and hands the re-run attention probabilities' gradient to the probabilities the forward recorded.
+    private AttentionResult RecomputedLayer(int i, Tensor h, Tensor cos, Tensor sin, ForwardRecorder recorder)
+    {
+        var layer = _layers[i];
+        var replay = recorder.ForReplay();
+        Tensor? recorded = null, replayed = null;
+        var output = Ops.Recompute(h, x =>
+        {
+            if (!Autograd.IsEnabled)
+            {
+                var first = layer.Forward(x, cos, sin, null, i, recorder);
+                recorded = first.Probabilities;
+                return first.Output;
+            }
+            var again = layer.Forward(x, cos, sin, null, i, replay);
+            replayed = again.Probabilities.RetainGrad();
+            return again.Output;
+        }, afterBackward: () =>
+        {
+            if (recorded is not null && replayed?.Grad is { } g) recorded.Grad = recorded.Grad is null ? g : Ops.AddInPlace(recorded.Grad, g);
+            replayed = null; // the local graph goes with it
+        });
+        return new AttentionResult(output, recorded!);
     }
 
     /// <summary>Logits [B, S', vocab] of hidden states [B, S', D]: final norm, then the output head.</summary>

@@ -9,6 +9,9 @@ internal sealed class ForwardRecorder(TraceOptions options)
     public static readonly ForwardRecorder None = new(TraceOptions.Plain);
 
     public TraceOptions Options { get; } = options;
+
+    /// <summary>Whether decoder layers are recorded as recomputed blocks (decided once per forward by the model).</summary>
+    public bool RecomputesLayers { get; init; }
     public List<Tensor> LanguageAttentions { get; } = [];
     public List<Tensor> VisionAttentions { get; } = [];
     public List<Tensor> LanguageHiddenStates { get; } = [];
@@ -76,6 +79,9 @@ internal sealed class ForwardRecorder(TraceOptions options)
         }
         return mask;
     }
+
+    /// <summary>A recorder for re-running a layer in the backward: the same attention edits, nothing recorded.</summary>
+    public ForwardRecorder ForReplay() => Options.AttentionBlocks.Count == 0 ? None : new ForwardRecorder(TraceOptions.Plain with { AttentionBlocks = Options.AttentionBlocks });
 
     public Tensor Retain(Tensor t) => Options.Gradients && t.RequiresGrad ? t.RetainGrad() : t;
 }

@@ -83,8 +83,52 @@ public sealed class Trace
     {
         using var mode = GradientScope();
         var row = Ops.Select(Ops.Select(hidden, 0, batch), 0, position);
-        var head = Ops.Narrow(_model.Language.LmHead, 0, tokenId, 1);
+        var head = _model.Language.LmHead.RowsAsTensor(tokenId, 1);
         return Ops.Reshape(Ops.Linear(_model.Language.FinalNorm.Forward(row), head), []);
+    }
+
+    /// <summary>
+    /// log p(answer token <paramref name="index"/> | prompt, earlier answer tokens) for image <paramref name="batch"/>, as a
+    /// graph scalar (for backpropagation) from the kept <see cref="Logits"/>, which must include its predicting row.
+    /// </summary>
+    public Tensor AnswerTokenLogProbability(int index, int batch = 0)
+    {
+        using var mode = GradientScope();
+        var logits = Ops.Select(Ops.Select(Logits, 0, batch), 0, LogitRow(index));
+        return Ops.Reshape(Ops.Narrow(Ops.LogSoftmax(logits), 0, TokenIds[AnswerStart + index], 1), []);
+    }
+
+    /// <summary>
+    /// The model's one answer scoring: log p(y_t | x, prompt, y_&lt;t) of every answer token for image
+    /// <paramref name="batch"/>, as numbers (log-softmax in double over the kept <see cref="Logits"/>, no graph).
+    /// </summary>
+    public double[] AnswerTokenLogProbabilities(int batch = 0)
+    {
+        int answerLength = TokenIds.Length - AnswerStart, rows = Logits.Dim(1), vocabulary = Logits.Dim(2);
+        var data = Logits.Data;
+        var result = new double[answerLength];
+        for (int t = 0; t < answerLength; t++)
+            result[t] = LogSoftmaxAt(data.Slice((batch * rows + LogitRow(t)) * vocabulary, vocabulary), TokenIds[AnswerStart + t]);
+        return result;
+    }
+
+    /// <summary>The row of <see cref="Logits"/> that predicts answer token <paramref name="index"/>.</summary>
+    private int LogitRow(int index)
+    {
+        int row = AnswerStart - 1 + index - Options.LogitsFrom;
+        if (index < 0 || AnswerStart + index >= TokenIds.Length) throw new ArgumentOutOfRangeException(nameof(index), index, $"The answer has {TokenIds.Length - AnswerStart} tokens.");
+        if (row < 0) throw new InvalidOperationException($"The trace's logits start at position {Options.LogitsFrom}, after the row predicting answer token {index}; trace with LogitsFrom ≤ {AnswerStart - 1}.");
+        return row;
+    }
+
+    /// <summary>log softmax(row)[index], computed in double.</summary>
+    private static double LogSoftmaxAt(ReadOnlySpan<float> row, int index)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in row) if (v > max) max = v;
+        double sum = 0;
+        foreach (float v in row) sum += Math.Exp(v - max);
+        return row[index] - max - Math.Log(sum);
     }
 
     /// <summary>Σ over answer tokens of log p(answer token | prefix), as a graph scalar.</summary>

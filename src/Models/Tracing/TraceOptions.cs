@@ -1,3 +1,5 @@
+using LvlmEval.Tensors;
+
 namespace LvlmEval.Models.Tracing;
 
 /// <summary>What a traced forward records. Everything is off by default, and gradient mode costs nothing unless asked for.</summary>
@@ -27,6 +29,14 @@ public sealed record TraceOptions
 
     /// <summary>With <see cref="Gradients"/>: also differentiate through the vision tower to pixels (off: gradients stop at the merged embeddings).</summary>
     public bool GradientsToPixels { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="Gradients"/>: keep only each decoder layer's input (and the attention maps asked for) and re-run a
+    /// layer during the backward to differentiate through it (<see cref="Ops.Recompute"/>), instead of keeping every
+    /// layer's activations. Null (the default) decides by memory: on when the full trace's estimated peak exceeds the
+    /// memory available. Gradients reach attention maps, hidden states, image features and pixels either way.
+    /// </summary>
+    public bool? RecomputeLayers { get; init; }
 
     /// <summary>Residual-stream edits applied during the forward.</summary>
     public IReadOnlyList<IHiddenStateHook> Hooks { get; init; } = [];

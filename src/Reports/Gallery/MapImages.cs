@@ -21,6 +21,20 @@ internal sealed class MapImages
         _mask = mask;
     }
 
+    /// <summary>The gallery image <paramref name="image"/> with its evidence <paramref name="mask"/> (true inside; one per pixel), as stored in a run folder.</summary>
+    public static MapImages Of(RgbImage image, bool[]? mask)
+    {
+        if (mask is not null && mask.Length != image.Width * image.Height)
+            throw new InvalidDataException($"The evidence mask has {mask.Length} pixels; the image has {image.Width}×{image.Height}.");
+        return new MapImages(image, mask);
+    }
+
+    /// <summary>The image at gallery size.</summary>
+    public RgbImage Image => _image;
+
+    /// <summary>The evidence mask at gallery size (true inside), if the sample has evidence.</summary>
+    public bool[]? Mask => _mask;
+
     /// <summary>Loads the sample's image scaled to longest side <paramref name="size"/> (small synthetic images grow, large photos shrink) and its evidence mask, if any.</summary>
     public static MapImages For(Sample sample, int size)
     {

@@ -7,7 +7,8 @@ namespace LvlmEval.Reports.Sections;
 
 /// <summary>
 /// Heatmaps over the images they explain: chosen samples in full (sequence map and per-token maps for every
-/// explainer), then each explainer's best and worst cases by pointing game. Images are reloaded from the dataset.
+/// explainer), then each explainer's best and worst cases by pointing game. Images come from the run folder's
+/// <c>gallery/</c> (written from the dataset the first time), so a copied run folder renders without its datasets.
 /// </summary>
 internal static class GallerySection
 {
@@ -17,7 +18,7 @@ internal static class GallerySection
         sb.Append("<p class=\"note\">Maps are scaled to their own range (viridis, yellow = most relevant); the red outline is the ground-truth evidence.</p>");
         var maps = context.Run.Maps;
         if (maps.Count == 0) return sb.Append("<p class=\"empty\">No maps table rows in this run.</p></section>").ToString();
-        var source = new SampleSource(context.Run.Manifest.Datasets);
+        var store = new GalleryImageStore(context.Run.Directory, context.Run.Manifest.Datasets, context.Options.GalleryImageSize);
         var samples = context.Run.Samples.GroupBy(s => (s.Model, s.Dataset, s.SampleId)).ToDictionary(g => g.Key, g => g.First());
         foreach (var group in maps.GroupBy(m => (m.Model, m.Dataset)))
         {
@@ -33,8 +34,7 @@ internal static class GallerySection
             {
                 if (images.TryGetValue(sampleId, out var cached)) return cached;
                 string split = samples.GetValueOrDefault((group.Key.Model, group.Key.Dataset, sampleId))?.Split ?? "";
-                var (sample, problem) = source.Find(group.Key.Dataset, split, sampleId);
-                return images[sampleId] = sample is null ? (null, problem) : (MapImages.For(sample, context.Options.GalleryImageSize), null);
+                return images[sampleId] = store.Find(group.Key.Dataset, split, sampleId);
             }
             SampleRecord? Info(string id) => samples.GetValueOrDefault((group.Key.Model, group.Key.Dataset, id));
 

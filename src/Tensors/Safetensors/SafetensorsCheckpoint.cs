@@ -111,6 +111,9 @@ public sealed class SafetensorsCheckpoint : ISafetensorsReader, IDisposable
     /// <summary>Reads a floating-point tensor into a caller's buffer (e.g. a preallocated parameter).</summary>
     public void ReadInto(string name, Span<float> destination) => FileOf(name).ReadInto(name, destination);
 
+    /// <summary>A 2-D F16/BF16 tensor read in place from its shard (see <see cref="SafetensorsFile.MapMatrix"/>).</summary>
+    public WeightMatrix MapMatrix(string name) => FileOf(name).MapMatrix(name);
+
     /// <inheritdoc/>
     public long[] ReadInt64(string name) => FileOf(name).ReadInt64(name);
 

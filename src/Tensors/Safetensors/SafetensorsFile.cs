@@ -115,6 +115,22 @@ public sealed unsafe class SafetensorsFile : ISafetensorsReader, IDisposable
         ReadInto(info, destination);
     }
 
+    /// <summary>
+    /// A 2-D F16 or BF16 tensor as a <see cref="WeightMatrix"/> that reads its elements in place from the mapping (no copy).
+    /// The matrix keeps this file mapped while it is reachable.
+    /// </summary>
+    public WeightMatrix MapMatrix(string name)
+    {
+        ThrowIfDisposed();
+        var info = Info(name);
+        if (!WeightMatrix.IsHalfWidthType(info.DType))
+            throw new InvalidOperationException($"{Path}: tensor '{name}' is {info.DType}; only F16 and BF16 matrices are read in place.");
+        var shape = info.IntShape();
+        if (shape.Length != 2)
+            throw new InvalidOperationException($"{Path}: tensor '{name}' has shape {ShapeUtil.Format(shape)}, not a matrix.");
+        return WeightMatrix.Mapped(this, _base + _dataStart + info.DataBegin, info.DType, shape[0], shape[1]);
+    }
+
     /// <inheritdoc/>
     public long[] ReadInt64(string name)
     {
@@ -161,11 +177,19 @@ public sealed unsafe class SafetensorsFile : ISafetensorsReader, IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <summary>Unmaps the file.</summary>
+    /// <summary>Unmaps a file that weights mapped from it kept open, once neither it nor they are reachable.</summary>
+    ~SafetensorsFile()
+    {
+        try { Dispose(); }
+        catch (ObjectDisposedException) { } // the view's own handle was finalized first; the mapping is gone either way
+    }
+
+    /// <summary>Unmaps the file. Matrices from <see cref="MapMatrix"/> must not be used afterwards.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        GC.SuppressFinalize(this);
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _map.Dispose();

@@ -31,7 +31,7 @@ public sealed class ExplainerContractTests
         Assert.That(ExplainerRegistry.All.Names, Is.EquivalentTo(new[]
         {
             "attention", "rollout", "relevancy", "dexar", "logit-lens", "head-contribution", "gradcam", "input-x-gradient",
-            "integrated-gradients", "occlusion", "rise", "cleann", "causal-tracing", "random", "center",
+            "integrated-gradients", "occlusion", "rise", "cleann", "causal-tracing", "random", "center", "internal-confidence",
         }));
 
     [TestCaseSource(nameof(Methods))]

@@ -183,7 +183,7 @@ public sealed class MetricPipelineTests
         Assert.That(MetricRegistry.All.Names, Is.EquivalentTo(new[]
         {
             "behavioural-reliance", "deletion", "deletion-insertion", "energy-pointing-game", "insertion", "iou", "pixel-ap",
-            "pointing-game", "relevance-rank", "relevance-share", "text-perturbation", "explanation-set-faithfulness", "attention-knockout",
+            "pointing-game", "relevance-rank", "relevance-share", "text-perturbation", "explanation-set-faithfulness", "attention-knockout", "object-hallucination",
         }));
         foreach (var name in MetricRegistry.All.Names) Assert.That(MetricRegistry.All.Create(name).Name, Is.EqualTo(name));
         Assert.That(() => MetricRegistry.All.Create("deletion", new ParameterSet("metric 'deletion'", new Dictionary<string, object?> { ["stpes"] = 5 })),

@@ -8,7 +8,8 @@ using LvlmEval.Tests.Infrastructure;
 namespace LvlmEval.Tests.Models;
 
 /// <summary>
-/// Random tiny LLaVA checkpoints in both families, both key layouts, F32/BF16, single and sharded files: logits,
+/// Random tiny LLaVA checkpoints in both families, both key layouts, F32/F16/BF16 (half-width weights kept as stored),
+/// single and sharded files: logits,
 /// every attention map and hidden state, gradients of a logit at attention maps, hidden states, image features and
 /// pixels, and greedy generations match a float64 PyTorch reference.
 /// </summary>
@@ -36,6 +37,13 @@ public sealed class LlavaParityTests
             Vision = "siglip_vision_model", Text = "qwen2", DType = SafetensorsDType.BF16, KvHeads = 1, Seed = 4,
             SelectStrategy = "full", FeatureLayer = -2,
         }).SetName("SigLIP + Qwen2, legacy layout, BF16, one KV head");
+        yield return new TestCaseData(new TinyLlava { DType = SafetensorsDType.F16, Sharded = true, KvHeads = 2, Seed = 5 })
+            .SetName("CLIP + Llama, legacy layout, F16 shards, GQA");
+        yield return new TestCaseData(new TinyLlava
+        {
+            Vision = "siglip_vision_model", Text = "qwen2", DType = SafetensorsDType.F16, KvHeads = 2, Seed = 6,
+            SelectStrategy = "full", FeatureLayer = -1, Tie = true,
+        }).SetName("SigLIP + Qwen2, legacy layout, F16, tied head");
     }
 
     [TestCaseSource(nameof(Architectures))]
@@ -78,6 +86,16 @@ public sealed class LlavaParityTests
             TensorAssert.Close(trace.VisionHiddenStates[i].Data, reference.Read($"vis_hidden_{i}"), Tolerance, $"vision hidden state {i}");
         TensorAssert.Close(trace.ImageFeatures.Grad!.Data, reference.Read("grad_features"), Tolerance, "gradient at image features");
         TensorAssert.Close(trace.Pixels.Grad!.Data, reference.Read("grad_pixels"), Tolerance, "gradient at pixels");
+
+        // Layers recomputed in the backward (what a large model does when its full trace would not fit): same gradients.
+        var recomputed = model.Forward(prepared, [], TraceOptions.Everything with { RecomputeLayers = true });
+        recomputed.Backward(recomputed.Logit(position, token));
+        TensorAssert.Close(recomputed.Logits.Data, reference.Read("logits"), Tolerance, "logits, layers recomputed");
+        for (int i = 0; i < recomputed.LanguageAttentions.Count; i++)
+            TensorAssert.Close(recomputed.LanguageAttentions[i].Grad!.Data, reference.Read($"grad_lm_attn_{i}"), Tolerance, $"gradient at LM attention {i}, layers recomputed");
+        for (int i = 0; i < recomputed.LanguageHiddenStates.Count; i++)
+            TensorAssert.Close(recomputed.LanguageHiddenStates[i].Grad!.Data, reference.Read($"grad_lm_hidden_{i}"), Tolerance, $"gradient at LM hidden state {i}, layers recomputed");
+        TensorAssert.Close(recomputed.Pixels.Grad!.Data, reference.Read("grad_pixels"), Tolerance, "gradient at pixels, layers recomputed");
 
         var generated = model.Generate(prepared, 6);
         Assert.That(reference.Generated, Is.Not.Empty, "the fixture's first greedy token should not be EOS, or the comparison says little");

@@ -54,7 +54,7 @@ public sealed class ClusteredComparisonTests
             for (int q = 0; q < QuestionsPerImage; q++)
             {
                 string id = $"s{g}-{q}";
-                samples.Add(new SampleRecord(runId, "m", "d", "test", id, "?", null, "[]", "a", "[]", 1, null, 1, "img" + g));
+                samples.Add(new SampleRecord(runId, "m", "d", "test", id, "?", null, "[]", "a", "[]", 1, null, 1, ImageId: "img" + g));
                 foreach (var (explainer, offset) in new[] { ("a", 0.0), ("b", 0.2), ("c", 0.4) })
                 {
                     double value = ImageValue(g) + offset + shift;

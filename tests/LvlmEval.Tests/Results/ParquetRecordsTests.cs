@@ -123,4 +123,22 @@ public sealed class ParquetRecordsTests
         var notParquet = Assert.Throws<InvalidDataException>(() => ParquetRecords.Read<Row>(garbage))!;
         Assert.That(notParquet.Message, Does.Contain(garbage));
     }
+
+    /// <summary>A later version of a record: <see cref="Row"/>'s first column plus nullable columns added afterwards.</summary>
+    public sealed record Grown(string Name, string? Added, double? AddedNumber);
+
+    /// <summary>A required column added later cannot be invented.</summary>
+    public sealed record GrownRequired(string Name, string AddedRequired);
+
+    [Test]
+    public void NullableColumnsAddedLaterReadAsNullFromOlderFiles()
+    {
+        using var dir = new TempDir("records-grown");
+        string path = dir.File("rows.parquet");
+        ParquetRecords.Write(path, Rows);
+        var grown = ParquetRecords.Read<Grown>(path);
+        Assert.That(grown, Is.EqualTo(Rows.Select(r => new Grown(r.Name, null, null))));
+        var e = Assert.Throws<InvalidDataException>(() => ParquetRecords.Read<GrownRequired>(path))!;
+        Assert.That(e.Message, Does.Contain(path).And.Contain("'added_required'"));
+    }
 }

@@ -102,6 +102,32 @@ public sealed class CleannGraphTests
     }
 
     [Test]
+    public void DiscriminatingPathOrientsATailWhenItsNodeSeparates()
+    {
+        // D → A ← L → B, A → C, B → C with L latent (variables D 0, L 1, A 2, B 3, C 4; observed D, A, B, C = 0 … 3).
+        // D ⫫ B (A is a collider), D ⫫ C | {A, B}. ⟨D, A, B, C⟩ is a discriminating path for B: A is a collider on it
+        // and a parent of C, D and C are not adjacent. B is in D and C's separating set, so R4 makes B → C (Zhang 2008);
+        // no other rule reaches the circle at B (A, the only node *→ B, is adjacent to C).
+        var (graph, _) = Run(5, [(0, 2, 0.9), (1, 2, 0.9), (1, 3, 0.9), (2, 4, 0.8), (3, 4, 0.8)], [0, 2, 3, 4]);
+        Assert.That(Adjacencies(graph), Is.EqualTo(new[] { new[] { 0, 1 }, [1, 2], [1, 3], [2, 3] }));
+        Assert.That((graph.Mark(1, 0), graph.Mark(1, 2), graph.Mark(2, 1)), Is.EqualTo((EdgeMark.Arrow, EdgeMark.Arrow, EdgeMark.Arrow)), "D *→ A ↔ B");
+        Assert.That((graph.Mark(1, 3), graph.Mark(3, 1)), Is.EqualTo((EdgeMark.Tail, EdgeMark.Arrow)), "A → C (R1)");
+        Assert.That((graph.Mark(2, 3), graph.Mark(3, 2)), Is.EqualTo((EdgeMark.Tail, EdgeMark.Arrow)), "B → C (R4)");
+    }
+
+    [Test]
+    public void DiscriminatingPathOrientsBidirectedEdgesWhenItsNodeDoesNotSeparate()
+    {
+        // D → A ← L1 → B ← L2 → C, A → C with L1, L2 latent (D 0, L1 1, A 2, L2 3, B 4, C 5; observed D, A, B, C = 0 … 3).
+        // D ⫫ C | A, and B is not in that separating set: R4 orients the discriminating path's end A ↔ B ↔ C.
+        var (graph, _) = Run(6, [(0, 2, 0.9), (1, 2, 0.9), (1, 4, 0.9), (3, 4, 0.9), (3, 5, 0.9), (2, 5, 0.8)], [0, 2, 4, 5]);
+        Assert.That(Adjacencies(graph), Is.EqualTo(new[] { new[] { 0, 1 }, [1, 2], [1, 3], [2, 3] }));
+        Assert.That((graph.Mark(1, 3), graph.Mark(3, 1)), Is.EqualTo((EdgeMark.Tail, EdgeMark.Arrow)), "A → C (R1)");
+        Assert.That((graph.Mark(1, 2), graph.Mark(2, 1)), Is.EqualTo((EdgeMark.Arrow, EdgeMark.Arrow)), "A ↔ B");
+        Assert.That((graph.Mark(2, 3), graph.Mark(3, 2)), Is.EqualTo((EdgeMark.Arrow, EdgeMark.Arrow)), "B ↔ C (R4)");
+    }
+
+    [Test]
     public void SearchRangeLimitsTheSet()
     {
         var rows = Attention(4, [(0, 2, 0.9), (1, 2, 0.9), (1, 3, 0.9)], [0, 2, 3]);
