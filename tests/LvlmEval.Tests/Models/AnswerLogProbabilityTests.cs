@@ -54,6 +54,7 @@ public sealed class AnswerLogProbabilityTests
     private static readonly string[] OtherLogSoftmaxes =
     [
         "src/Explainers/Core/LensScores.cs",   // logit lens: intermediate hidden states through the head
+        "src/Explainers/Hallucination/InternalConfidence.cs", // logit lens at image tokens (object names, not the answer)
         "src/Probing/Probes/SoftmaxProbe.cs",  // the probe's own classifier
         "src/Training/TinyLlavaTrainer.cs",    // the training loss
     ];
