@@ -52,10 +52,11 @@ internal static class CausalSection
     {
         var steps = points.GroupBy(c => c.Step).OrderBy(g => g.Key).ToList();
         var (x, y, lo, hi) = (new double[steps.Count], new double[steps.Count], new double[steps.Count], new double[steps.Count]);
+        var images = SampleImages.Of(context.Run.Samples); // images, not questions, are the resampled unit
         for (int i = 0; i < steps.Count; i++)
         {
             x[i] = steps[i].Key;
-            var ci = ReportStatistics.Summarise(steps[i].Select(c => c.Score),
+            var ci = ReportStatistics.Summarise(steps[i].Select(c => new UnitValue(images.Of(c.Dataset, c.SampleId), c.Score)),
                 Leaderboard.CellSeed(context.Options.Seed, model, dataset, metric, steps[i].Key.ToString(CultureInfo.InvariantCulture)), context.Options.BootstrapResamples);
             (y[i], lo[i], hi[i]) = (ci.Mean, ci.Lower, ci.Upper);
         }
