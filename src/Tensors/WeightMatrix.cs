@@ -116,6 +116,33 @@ public sealed unsafe class WeightMatrix
         GC.KeepAlive(_file);
     }
 
+    /// <summary>
+    /// Writes rows [first, first + count), columns [column, column + width) widened to float32 into
+    /// <paramref name="destination"/> (count × width floats, row-major).
+    /// </summary>
+    public void WidenBlock(int first, int count, int column, int width, Span<float> destination)
+    {
+        CheckRows(first, count);
+        int columns = Columns;
+        if (column < 0 || width < 0 || column + width > columns)
+            throw new ArgumentOutOfRangeException(nameof(column), $"Columns [{column}, {column + width}) are outside the matrix [{Rows}, {columns}].");
+        if (destination.Length < count * width)
+            throw new ArgumentException($"Destination holds {destination.Length} floats, {count} rows of {width} need {count * width}.", nameof(destination));
+        if (_dense is not null)
+        {
+            for (int r = 0; r < count; r++)
+                _dense.Data.Slice((first + r) * columns + column, width).CopyTo(destination.Slice(r * width, width));
+            return;
+        }
+        int size = StoredType.ElementSize();
+        for (int r = 0; r < count; r++)
+        {
+            var source = new ReadOnlySpan<byte>(_stored + ((long)(first + r) * columns + column) * size, width * size);
+            ElementConversion.ToSingle(StoredType, source, destination.Slice(r * width, width));
+        }
+        GC.KeepAlive(_file);
+    }
+
     private void CheckRows(int first, int count)
     {
         if (first < 0 || count < 0 || first + count > Rows)

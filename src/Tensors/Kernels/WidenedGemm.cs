@@ -9,8 +9,9 @@ namespace LvlmEval.Tensors.Kernels;
 /// <list type="bullet">
 /// <item>few rows (decoding one token): each weight row is widened into a small per-thread buffer and dotted with every
 /// input row, so the weights stream from memory once at half the bytes of float32;</item>
-/// <item>many rows (prefill, batches): W is widened one panel of rows at a time into a cache-sized buffer and multiplied
-/// by OpenBLAS sgemm; widening costs O(out·in) against the product's O(rows·out·in).</item>
+/// <item>many rows (prefill, batches): W is widened one block (a panel of up to 1024 rows, cut into column ranges) at a
+/// time into a cache-sized buffer and multiplied by OpenBLAS sgemm; widening costs O(out·in) against the product's
+/// O(rows·out·in), and the panels are tall so the activations are repacked by sgemm only a few times.</item>
 /// </list>
 /// </summary>
 internal static class WidenedGemm
@@ -18,8 +19,14 @@ internal static class WidenedGemm
     /// <summary>Up to this many input rows use dot products instead of sgemm panels.</summary>
     public const int DotRows = 4;
 
-    /// <summary>Floats per widened panel (4 MiB): large enough for sgemm to run at speed, small enough to stay in cache.</summary>
-    private const int PanelFloats = 1 << 20;
+    /// <summary>Weight rows per widened panel, at most: the product's extra cost per sgemm call is ≈ 1 / panel rows of its arithmetic.</summary>
+    internal const int MaxPanelRows = 1024;
+
+    /// <summary>Floats per widened block (8 MiB): a quarter of the shared L3, beside sgemm's own packed buffers.</summary>
+    internal const int BlockFloats = 1 << 21;
+
+    /// <summary>Columns per block, at least (keeps each call's K long enough for sgemm's inner kernel).</summary>
+    private const int MinBlockColumns = 256;
 
     /// <summary>y [rows, out] = x [rows, in] · Wᵀ.</summary>
     public static void Forward(ReadOnlySpan<float> x, int rows, WeightMatrix w, Span<float> y)
@@ -55,17 +62,23 @@ internal static class WidenedGemm
     private static void ForwardByPanels(ReadOnlySpan<float> x, int rows, WeightMatrix w, Span<float> y)
     {
         int outF = w.Rows, inF = w.Columns;
-        int panelRows = PanelRows(outF, inF);
-        var panel = ArrayPool<float>.Shared.Rent(panelRows * inF);
+        var (panelRows, blockColumns) = Blocking(outF, inF);
+        var panel = ArrayPool<float>.Shared.Rent(panelRows * blockColumns);
         try
         {
             for (int first = 0; first < outF; first += panelRows)
             {
                 int count = Math.Min(panelRows, outF - first);
-                Widen(w, first, count, panel);
-                // y[:, first .. first + count] = x · panelᵀ, written in place through the leading dimension.
-                Gemm.Run(false, true, rows, count, inF, 1f, x, inF, panel.AsSpan(0, count * inF), inF, 0f,
-                    y.Slice(first, (rows - 1) * outF + count), outF);
+                for (int column = 0; column < inF; column += blockColumns)
+                {
+                    int width = Math.Min(blockColumns, inF - column);
+                    Widen(w, first, count, column, width, panel);
+                    // y[:, first .. first + count] (+)= x[:, column .. column + width] · blockᵀ, in place through the
+                    // leading dimensions; the first column block overwrites.
+                    Gemm.Run(false, true, rows, count, width, 1f, x.Slice(column, (rows - 1) * inF + width), inF,
+                        panel.AsSpan(0, count * width), width, column == 0 ? 0f : 1f,
+                        y.Slice(first, (rows - 1) * outF + count), outF);
+                }
             }
         }
         finally { ArrayPool<float>.Shared.Return(panel); }
@@ -77,28 +90,43 @@ internal static class WidenedGemm
         int outF = w.Rows, inF = w.Columns;
         if (rows == 0 || inF == 0) return;
         if (outF == 0) { gx[..(rows * inF)].Clear(); return; }
-        int panelRows = PanelRows(outF, inF);
-        var panel = ArrayPool<float>.Shared.Rent(panelRows * inF);
+        var (panelRows, blockColumns) = Blocking(outF, inF);
+        var panel = ArrayPool<float>.Shared.Rent(panelRows * blockColumns);
         try
         {
             for (int first = 0; first < outF; first += panelRows)
             {
                 int count = Math.Min(panelRows, outF - first);
-                Widen(w, first, count, panel);
-                // gx += g[:, first .. first + count] · panel (the first panel overwrites).
-                Gemm.Run(false, false, rows, inF, count, 1f, g.Slice(first, (rows - 1) * outF + count), outF,
-                    panel.AsSpan(0, count * inF), inF, first == 0 ? 0f : 1f, gx, inF);
+                for (int column = 0; column < inF; column += blockColumns)
+                {
+                    int width = Math.Min(blockColumns, inF - column);
+                    Widen(w, first, count, column, width, panel);
+                    // gx[:, column .. column + width] += g[:, first .. first + count] · block (the first row panel overwrites).
+                    Gemm.Run(false, false, rows, width, count, 1f, g.Slice(first, (rows - 1) * outF + count), outF,
+                        panel.AsSpan(0, count * width), width, first == 0 ? 0f : 1f,
+                        gx.Slice(column, (rows - 1) * inF + width), inF);
+                }
             }
         }
         finally { ArrayPool<float>.Shared.Return(panel); }
     }
 
-    private static int PanelRows(int outF, int inF) => Math.Min(outF, Math.Max(16, PanelFloats / inF));
-
-    /// <summary>Widens rows [first, first + count) into <paramref name="panel"/>, split across the cores.</summary>
-    private static void Widen(WeightMatrix w, int first, int count, float[] panel)
+    /// <summary>
+    /// Rows and columns of one widened block. Each sgemm call repacks the activations (or rereads the output) once, a
+    /// cost of O(rows · columns) against O(rows · panel rows · columns) arithmetic, so the overhead falls as 1 / panel
+    /// rows: panels of up to <see cref="MaxPanelRows"/> weight rows (balanced so the last is not a sliver), and the
+    /// columns cut to keep the block within <see cref="BlockFloats"/> so it stays in cache between widening and sgemm.
+    /// </summary>
+    internal static (int PanelRows, int BlockColumns) Blocking(int outF, int inF)
     {
-        int inF = w.Columns;
-        Parallelism.ForRanges(count, inF, (start, end) => w.WidenRows(first + start, end - start, panel.AsSpan(start * inF, (end - start) * inF)));
+        int panels = (outF + MaxPanelRows - 1) / MaxPanelRows;
+        int panelRows = (outF + panels - 1) / panels;
+        int blockColumns = Math.Min(inF, Math.Max(MinBlockColumns, BlockFloats / panelRows));
+        return (panelRows, blockColumns);
     }
+
+    /// <summary>Widens rows [first, first + count), columns [column, column + width) into <paramref name="block"/> (count × width), split across the cores.</summary>
+    private static void Widen(WeightMatrix w, int first, int count, int column, int width, float[] block) =>
+        Parallelism.ForRanges(count, width, (start, end) =>
+            w.WidenBlock(first + start, end - start, column, width, block.AsSpan(start * width, (end - start) * width)));
 }

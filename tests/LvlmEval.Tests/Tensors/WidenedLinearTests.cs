@@ -17,6 +17,7 @@ public sealed class WidenedLinearTests
     [TestCase(SafetensorsDType.BF16, 2, 40, 70_000, TestName = "BF16, two rows, 70 000 inputs")]
     [TestCase(SafetensorsDType.F16, 7, 40, 70_000, TestName = "F16, seven rows over three widened panels")]
     [TestCase(SafetensorsDType.BF16, 7, 40, 70_000, TestName = "BF16, seven rows over three widened panels")]
+    [TestCase(SafetensorsDType.F16, 6, 1030, 4100, TestName = "F16, six rows over two row panels of two column blocks each")]
     public void OutputAndInputGradientMatchFloat64ProductOfStoredValues(SafetensorsDType dtype, int rows, int outF, int inF)
     {
         using var dir = new TempDir("widened-linear");
@@ -28,6 +29,12 @@ public sealed class WidenedLinearTests
         var bias = file.ReadTensor("b");
         var stored = file.ReadTensor("w").ToArray();
         Assert.That(weight.IsHalfWidth && weight.StoredType == dtype && weight.Rows == outF && weight.Columns == inF);
+        if (outF > 1000)
+        {
+            // The case exists to cross both kinds of block boundary; it must keep doing so if the blocking changes.
+            var (panelRows, blockColumns) = LvlmEval.Tensors.Kernels.WidenedGemm.Blocking(outF, inF);
+            Assert.That(panelRows < outF && blockColumns < inF, $"blocking {panelRows} × {blockColumns} covers the matrix in one block");
+        }
 
         using var on = Autograd.Enable();
         var x = Tensor.Randn(rng, rows, inF);
