@@ -14,7 +14,8 @@ public sealed record PositionGroup(string Label, bool IsImage, int[] Positions, 
 /// column of cells may be smaller), then the words of the prompt text after the image (the question and the template's
 /// closing words, through the last prompt position). A word starts at a token whose text starts with whitespace or
 /// follows one that ends with whitespace, where the decoder puts a separator between two tokens (word-level
-/// vocabularies), and at every token without letters or digits; without a tokenizer every token is its own word.
+/// vocabularies), and at every token without letters or digits; without a tokenizer every token is its own word. A patch
+/// no image token holds (SigLIP's first under "default" selection) belongs to no cell.
 /// </summary>
 public static class PositionGroups
 {
@@ -30,9 +31,9 @@ public static class PositionGroups
                 var positions = new List<int>();
                 for (int y = r * cell; y < Math.Min(prepared.GridHeight, (r + 1) * cell); y++)
                     for (int x = c * cell; x < Math.Min(prepared.GridWidth, (c + 1) * cell); x++)
-                        positions.Add(prepared.PatchTokenStart + y * prepared.GridWidth + x);
+                        if (prepared.PatchPosition(y * prepared.GridWidth + x) is int position and >= 0) positions.Add(position); // no token: SigLIP's first patch under "default"
                 positions.Sort();
-                groups.Add(new PositionGroup($"cell_r{r}_c{c}", true, positions.ToArray(), ""));
+                if (positions.Count > 0) groups.Add(new PositionGroup($"cell_r{r}_c{c}", true, positions.ToArray(), ""));
             }
         return groups;
     }
