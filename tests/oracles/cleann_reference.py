@@ -8,10 +8,13 @@ plain Python + numpy, written from reading the reference (no import of it). The 
                                          _is_cond_set_possible_ancestor, orient_graph, reset_graph_orientations; the
                                          causal order is the token order; is_selection_bias=False (R5-R7 off).
   causal_discovery_algs/icd.py           the module-level create_pds_tree(source_pag, node_root, en_nodes=None,
-                                         max_depth=None). Of the two PDS-tree builders in the repository (this function and
-                                         the LearnStructICD._create_pds_tree(node_root, max_depth) method left commented
-                                         out in _get_pdsep_range_sets), this is the one both CLEANN.explain and
-                                         LearnStructOrderedICD._learn_r_connectivity_node call.
+                                         max_depth=None), read at commit 812235d. Of the two PDS-tree builders the repository
+                                         has had (this function, and the older method LearnStructICD._create_pds_tree(
+                                         self, node_root, max_depth) that commit 5bd87aa moved out of the class; its calls
+                                         remain commented out in _get_pdsep_range_sets), this is the one CLEANN.explain
+                                         calls (en_nodes=None, max_depth=max_range) and the one
+                                         LearnStructOrderedICD._learn_r_connectivity_node calls (en_nodes = the base node
+                                         and the nodes before it, max_depth = r).
   graphical_models/possible_dsep_tree.py PDSTree: add_branch, get_minimal_distance, is_reachable, get_subsets_list.
   graphical_models/partial_ancestral_graph.py  is_collider, is_possible_collider, is_possible_parent,
                                          is_possible_ancestor, orient_v_structures, maximally_orient_pattern, rules R1-R4,
