@@ -72,8 +72,13 @@ public static class ModelInspector
         sb.AppendLine($"Memory (est.): weights {Gb(m.WeightBytes)} as stored ({Gb(s.MemoryAsFloat32.WeightBytes)} as float32); peak at {v.ImageSize} px, " +
                       $"{c.ImageTokenCount} image + {MemoryEstimator.DefaultTextTokens} text tokens:");
         sb.AppendLine($"               generate {Gb(m.GenerateBytes)} (float32: {Gb(s.MemoryAsFloat32.GenerateBytes)}), " +
-                      $"gradient explanation {Gb(m.GradientExplanationBytes)} (float32: {Gb(s.MemoryAsFloat32.GradientExplanationBytes)})");
+                      $"gradient explanation {Explanation(m)} (float32: {Explanation(s.MemoryAsFloat32)})");
         return sb.ToString();
+
+        // The model recomputes layers in the backward when the full trace would not fit; both figures are shown then.
+        static string Explanation(MemoryEstimate e) => e.RecomputedGradientExplanationBytes < e.GradientExplanationBytes
+            ? $"{Gb(e.RecomputedGradientExplanationBytes)} with layers recomputed, {Gb(e.GradientExplanationBytes)} keeping every layer"
+            : Gb(e.GradientExplanationBytes);
 
         static string Gb(long bytes) => (bytes / 1e9).ToString(bytes < 100_000_000 ? "F3" : "F1", CultureInfo.InvariantCulture) + " GB";
     }
