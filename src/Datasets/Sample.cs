@@ -38,4 +38,10 @@ public sealed record Sample
 
     /// <summary>Dataset-specific fields kept for reports (image id, subset, class …).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The image the question asks about: the metadata's <c>image_id</c>, else the image file, else the image's description.
+    /// Questions about one image (Shapes and VQAv2 ask several per scene) are not independent evidence: statistics resample images.
+    /// </summary>
+    public string ImageId => Metadata.TryGetValue("image_id", out var id) && id.Length > 0 ? id : Image.Path ?? Image.Description;
 }

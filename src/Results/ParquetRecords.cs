@@ -1,5 +1,6 @@
 using LvlmEval.Common;
 using Parquet;
+using Parquet.Schema;
 
 namespace LvlmEval.Results;
 

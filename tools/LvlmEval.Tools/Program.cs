@@ -9,6 +9,18 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        if (args is ["explainers", "randomisation", ..])
+        {
+            try
+            {
+                return ExplainersRandomisationCommand.Run(args[2..], Console.Out);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or LvlmEval.Common.ParameterException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        }
         if (args is ["explainers", "pointing", ..])
         {
             try
@@ -21,7 +33,7 @@ public static class Program
                 return 2;
             }
         }
-        Console.Error.WriteLine($"usage: lvlm-eval-tools {ExplainersPointingCommand.Usage}\n(train-tiny, models inspect and datasets inspect are lvlm-eval verbs)");
+        Console.Error.WriteLine($"usage: lvlm-eval-tools {ExplainersPointingCommand.Usage}\n       lvlm-eval-tools {ExplainersRandomisationCommand.Usage}\n(train-tiny, models inspect and datasets inspect are lvlm-eval verbs)");
         return 2;
     }
 }

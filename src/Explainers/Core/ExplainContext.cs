@@ -39,11 +39,23 @@ internal sealed class ExplainContext
     /// <summary>Whether sequence position <paramref name="position"/> holds an image token.</summary>
     public bool IsImage(int position) => position >= Prepared.ImageTokenStart && position < Prepared.ImageTokenStart + Prepared.ImageTokenCount;
 
-    /// <summary>The patch-grid values of a row over sequence positions.</summary>
+    /// <summary>The patch-grid values of a row over sequence positions; NaN for a patch no image token holds.</summary>
     public float[] PatchValues(ReadOnlySpan<float> row)
     {
         var values = new float[Patches];
-        row.Slice(Prepared.PatchTokenStart, Patches).CopyTo(values);
+        for (int p = 0; p < values.Length; p++)
+            values[p] = Prepared.PatchPosition(p) is int position and >= 0 ? row[position] : float.NaN;
+        return values;
+    }
+
+    /// <summary>
+    /// Sets the patches no image token holds to NaN (missing) in a map computed from sequence positions: reading them
+    /// would read a text token (SigLIP under "default" selection has no token for patch (0, 0)).
+    /// </summary>
+    public float[] MarkMissingPatches(float[] values)
+    {
+        for (int p = 0; p < values.Length; p++)
+            if (Prepared.PatchPosition(p) < 0) values[p] = float.NaN;
         return values;
     }
 

@@ -96,9 +96,10 @@ internal sealed class LayerInternals
     /// <summary>
     /// ∂ lens-logit / ∂ attention: the gradient of the logit of <paramref name="token"/> read by the logit lens at the output
     /// of layer <paramref name="layer"/>, position <paramref name="position"/>, with respect to that layer's attention
-    /// probabilities of query <paramref name="position"/>; [H, position + 1].
+    /// probabilities of query <paramref name="position"/>; [H, position + 1]. <paramref name="normTwice"/> applies the final
+    /// norm twice, as DEX-AR's reference wrapper does at the last layer (it normalises Hugging Face's already-normed last state).
     /// </summary>
-    public float[] LensGradientAtAttentionRow(int layer, int position, int token)
+    public float[] LensGradientAtAttentionRow(int layer, int position, int token, bool normTwice = false)
     {
         int keys = position + 1;
         var decoder = _model.Language.Layers[layer];
@@ -116,7 +117,9 @@ internal sealed class LayerInternals
         var mid = Ops.Add(residual, decoder.Attention.OutputProjection.Forward(context));
         var output = Ops.Add(mid, decoder.Mlp.Forward(decoder.PostAttentionNorm.Forward(mid)));
         var head = _model.Language.LmHead.RowsAsTensor(token, 1);
-        var logit = Ops.Sum(Ops.Linear(_model.Language.FinalNorm.Forward(output), head));
+        var normed = _model.Language.FinalNorm.Forward(output);
+        if (normTwice) normed = _model.Language.FinalNorm.Forward(normed);
+        var logit = Ops.Sum(Ops.Linear(normed, head));
         logit.Backward();
         return attention.Grad!.ToArray();
     }

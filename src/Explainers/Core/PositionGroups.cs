@@ -13,8 +13,9 @@ public sealed record PositionGroup(string Label, bool IsImage, int[] Positions, 
 /// Position groups of a prompt: the patch grid cut into cells of <c>cell × cell</c> patches (row-major; the last row and
 /// column of cells may be smaller), then the words of the prompt text after the image (the question and the template's
 /// closing words, through the last prompt position). A word starts at a token whose text starts with whitespace or
-/// follows one that ends with whitespace, and at every token without letters or digits; without a tokenizer every token
-/// is its own word.
+/// follows one that ends with whitespace, where the decoder puts a separator between two tokens (word-level
+/// vocabularies), and at every token without letters or digits; without a tokenizer every token is its own word. A patch
+/// no image token holds (SigLIP's first under "default" selection) belongs to no cell.
 /// </summary>
 public static class PositionGroups
 {
@@ -30,9 +31,9 @@ public static class PositionGroups
                 var positions = new List<int>();
                 for (int y = r * cell; y < Math.Min(prepared.GridHeight, (r + 1) * cell); y++)
                     for (int x = c * cell; x < Math.Min(prepared.GridWidth, (c + 1) * cell); x++)
-                        positions.Add(prepared.PatchTokenStart + y * prepared.GridWidth + x);
+                        if (prepared.PatchPosition(y * prepared.GridWidth + x) is int position and >= 0) positions.Add(position); // no token: SigLIP's first patch under "default"
                 positions.Sort();
-                groups.Add(new PositionGroup($"cell_r{r}_c{c}", true, positions.ToArray(), ""));
+                if (positions.Count > 0) groups.Add(new PositionGroup($"cell_r{r}_c{c}", true, positions.ToArray(), ""));
             }
         return groups;
     }
@@ -44,10 +45,13 @@ public static class PositionGroups
         var words = new List<List<int>>();
         var texts = new List<string>();
         string previous = "";
+        var tokenizer = model.Tokenizer;
         for (int p = first; p < end; p++)
         {
-            string text = model.Tokenizer?.Decode([prepared.TokenIds[p]]) ?? "";
-            bool starts = words.Count == 0 || model.Tokenizer is null || text.Length == 0 || char.IsWhiteSpace(text[0])
+            string text = tokenizer?.Decode([prepared.TokenIds[p]]) ?? "";
+            // A decoder that joins two tokens with a separator (word-level vocabularies) marks a word boundary too.
+            bool separated = tokenizer is not null && p > first && tokenizer.Decode([prepared.TokenIds[p - 1], prepared.TokenIds[p]]) != previous + text;
+            bool starts = words.Count == 0 || tokenizer is null || separated || text.Length == 0 || char.IsWhiteSpace(text[0])
                 || (previous.Length > 0 && char.IsWhiteSpace(previous[^1])) || !text.Any(char.IsLetterOrDigit)
                 || !previous.Any(char.IsLetterOrDigit);
             if (starts) { words.Add([]); texts.Add(""); }

@@ -135,13 +135,16 @@ public sealed class CleannExplainer : IExplainer
     /// <summary>Top attended image tokens and the text tokens after the image attended above the threshold, ascending.</summary>
     private List<int> SelectTokens(ReadOnlySpan<float> row, ExplainContext context)
     {
-        int imageStart = context.Prepared.PatchTokenStart, patches = context.Patches, target = row.Length - 1;
+        var prepared = context.Prepared;
+        int imageEnd = prepared.ImageTokenStart + prepared.ImageTokenCount, target = row.Length - 1;
+        // Only positions that hold a patch are candidates (not CLIP's class token, nor a text token before SigLIP's first kept patch).
+        var holding = Enumerable.Range(0, context.Patches).Select(prepared.PatchPosition).Where(p => p >= 0).ToArray();
         int above = 0;
         foreach (float w in row) if (w > _attentionThreshold) above++;
-        int k = Math.Min(Math.Min(Math.Max(2, above), _maxImageTokens), patches);
-        var weights = row.Slice(imageStart, patches).ToArray();
-        var chosen = new SortedSet<int>(Enumerable.Range(0, patches).OrderByDescending(p => weights[p]).ThenBy(p => p).Take(k).Select(p => imageStart + p));
-        for (int p = imageStart + patches; p < target; p++)
+        int k = Math.Min(Math.Min(Math.Max(2, above), _maxImageTokens), holding.Length);
+        var weights = row.ToArray();
+        var chosen = new SortedSet<int>(holding.OrderByDescending(p => weights[p]).ThenBy(p => p).Take(k));
+        for (int p = imageEnd; p < target; p++)
             if (row[p] > _attentionThreshold) chosen.Add(p);
         return chosen.ToList();
     }

@@ -13,17 +13,22 @@ namespace LvlmEval.Explainers.Methods;
 /// head filtering). Per-token map: Σ_{l,h} w·ĝ_img with ĝ the gradients min–max normalised over all tokens, layers and
 /// heads, then min–max per token. Sequence map: Σ_t δ_t·Σ_{l,h} w·ĝ_img with δ_t = ReLU(max S_img − max S_txt)
 /// (sequence-level filtering), min–max normalised. Either filter can be switched off (weights of one) for ablations.
-/// Known difference from the reference wrapper: it reads Hugging Face's hidden states, whose last entry is already the
-/// final-normed state, and normalises again, so its last layer scores lm_head(norm(norm(h_L))); here every layer,
-/// the last included, scores lm_head(norm(h_l)) — the logit lens as defined, and the model's own logit at the last layer.
+/// Two known differences from the reference wrapper (dexar/wrapper.py), both kept by default and both reproduced with
+/// <c>reference_wrapper: true</c>: (1) it reads Hugging Face's hidden states, whose last entry is already the final-normed
+/// state, and normalises again, so its last layer scores lm_head(norm(norm(h_L))); here every layer, the last included,
+/// scores lm_head(norm(h_l)), the logit lens as defined and the model's own logit at the last layer; (2) its text
+/// scores S_txt skip the first token after the image (it slices from idx_img_tok_end + 1), here every non-image position counts.
 /// </summary>
 public sealed class DexArExplainer : IExplainer
 {
     private readonly int _lastLayers, _topK;
-    private readonly bool _headFilter, _tokenFilter;
+    private readonly bool _headFilter, _tokenFilter, _referenceWrapper;
     private readonly ParameterSet _parameters;
 
-    /// <summary>Parameters: <c>last_layers</c> (K, default 10), <c>top_k</c> (default 1), <c>head_filter</c>, <c>token_filter</c> (default true).</summary>
+    /// <summary>
+    /// Parameters: <c>last_layers</c> (K, default 10), <c>top_k</c> (default 1), <c>head_filter</c>, <c>token_filter</c>
+    /// (default true), <c>reference_wrapper</c> (default false: reproduce the reference wrapper's double norm and text slice).
+    /// </summary>
     public DexArExplainer(ParameterSet parameters)
     {
         _parameters = parameters;
@@ -31,6 +36,7 @@ public sealed class DexArExplainer : IExplainer
         _topK = parameters.Int("top_k", 1, 1);
         _headFilter = parameters.Bool("head_filter", true);
         _tokenFilter = parameters.Bool("token_filter", true);
+        _referenceWrapper = parameters.Bool("reference_wrapper", false);
     }
 
     /// <summary>Registry entry: name, summary, paper, cost, scope.</summary>
@@ -74,7 +80,8 @@ public sealed class DexArExplainer : IExplainer
             var relevance = new float[keys];
             for (int k = 0; k < used; k++)
             {
-                var g = internals.LensGradientAtAttentionRow(first + k, position, context.AnswerIds[t]);
+                bool normTwice = _referenceWrapper && first + k == layerCount - 1;
+                var g = internals.LensGradientAtAttentionRow(first + k, position, context.AnswerIds[t], normTwice);
                 System.Numerics.Tensors.TensorPrimitives.Max(g, 0f, g);
                 for (int h = 0; h < heads; h++)
                 {
@@ -84,7 +91,7 @@ public sealed class DexArExplainer : IExplainer
                     maxText = Math.Max(maxText, text);
                     float w = _headFilter ? Math.Max(image - text, 0) : 1;
                     weights[(t * used + k) * heads + h] = w;
-                    row.Slice(context.Prepared.PatchTokenStart, patches).CopyTo(imageGradients.AsSpan(((t * used + k) * heads + h) * patches, patches));
+                    context.PatchValues(row).CopyTo(imageGradients.AsSpan(((t * used + k) * heads + h) * patches, patches));
                     System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, w, relevance, relevance);
                 }
             }
@@ -106,21 +113,23 @@ public sealed class DexArExplainer : IExplainer
             }
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(map, delta[t], sequence, sequence);
             MapMath.MinMaxInPlace(map);
-            tokens.Add(new TokenExplanation(t, context.AnswerIds[t], context.Map(map), positionRelevance[t]));
+            tokens.Add(new TokenExplanation(t, context.AnswerIds[t], context.Map(context.MarkMissingPatches(map)), positionRelevance[t]));
         }
         MapMath.MinMaxInPlace(sequence);
-        return context.Finish(Name, tokens, context.Map(sequence));
+        return context.Finish(Name, tokens, context.Map(context.MarkMissingPatches(sequence)));
     }
 
-    // Mean of the k largest |g| over the image tokens, or over the text positions (everything else up to the query).
+    // Mean of the k largest |g| over the image tokens, or over the text positions (everything else up to the query; the
+    // reference wrapper leaves out the first token after the image).
     private float TopKMean(ReadOnlySpan<float> row, ExplainContext context, bool image)
     {
+        int afterImage = context.Prepared.ImageTokenStart + context.Prepared.ImageTokenCount;
         var top = new float[_topK];
         Array.Fill(top, float.NegativeInfinity);
         int seen = 0;
         for (int j = 0; j < row.Length; j++)
         {
-            if (context.IsImage(j) != image) continue;
+            if (context.IsImage(j) != image || (!image && _referenceWrapper && j == afterImage)) continue;
             seen++;
             float v = Math.Abs(row[j]);
             if (v <= top[^1]) continue;

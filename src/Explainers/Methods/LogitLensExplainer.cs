@@ -53,7 +53,7 @@ public sealed class LogitLensExplainer : IExplainer
         var rows = new float[patches * d];
         for (int k = 0; k < layers.Length; k++)
         {
-            // Hidden state l + 1 is layer l's output.
+            // Hidden state l + 1 is layer l's output. A patch without an image token reads a text row here and is marked missing below.
             trace.LanguageHiddenStates[layers[k] + 1].Detach().Data.Slice(context.Prepared.PatchTokenStart * d, patches * d).CopyTo(rows);
             var (logits, logProbs) = LensScores.Evaluate(context.Model, rows, patches, context.AnswerIds);
             for (int t = 0; t < answer; t++)
@@ -65,7 +65,7 @@ public sealed class LogitLensExplainer : IExplainer
             }
         }
         var tokens = new List<TokenExplanation>();
-        for (int t = 0; t < answer; t++) tokens.Add(new TokenExplanation(t, context.AnswerIds[t], context.Map(maps[t]), null));
+        for (int t = 0; t < answer; t++) tokens.Add(new TokenExplanation(t, context.AnswerIds[t], context.Map(context.MarkMissingPatches(maps[t])), null));
         return context.Finish(Name, tokens, MapMath.MeanMap(tokens));
     }
 }

@@ -102,7 +102,8 @@ public static class AttentionViews
             var data = attention.Data;
             double sum = 0;
             for (int h = first; h <= last; h++)
-                foreach (int p in patches) sum += data[(h * sequence + q) * sequence + prepared.PatchTokenStart + p];
+                foreach (int p in patches)
+                    if (prepared.PatchPosition(p) is int position and >= 0) sum += data[(h * sequence + q) * sequence + position]; // a patch without a token has no attention
             return sum / (last - first + 1);
         }
         var entries = new JsonArray();
@@ -144,7 +145,8 @@ public static class AttentionViews
         for (int r = 0; r < p.GridHeight; r++)
         {
             var cells = new JsonArray();
-            for (int c = 0; c < p.GridWidth; c++) cells.Add(row[p.PatchTokenStart + r * p.GridWidth + c]);
+            for (int c = 0; c < p.GridWidth; c++)
+                cells.Add(p.PatchPosition(r * p.GridWidth + c) is int position and >= 0 ? JsonValue.Create(row[position]) : null); // null: no image token holds the patch
             grid.Add(cells);
         }
         return grid;

@@ -97,8 +97,9 @@ public static class ExplainCommand
         };
         if (plain.TokenIds.Length > 0)
         {
-            result["unedited_answer_log_probability"] = model.Forward(prepared, plain.TokenIds).AnswerLogProbability().Item();
-            result["unedited_answer_log_probability_under_edit"] = model.Forward(prepared, plain.TokenIds, new LvlmEval.Models.Tracing.TraceOptions { Hooks = [hook] }).AnswerLogProbability().Item();
+            result["unedited_answer_log_probability"] = model.AnswerLogProbabilities(prepared, plain.TokenIds)[0].Sum();
+            var underEdit = LvlmEval.Models.Tracing.TraceOptions.Plain with { LogitsFrom = prepared.TokenIds.Length - 1, Hooks = [hook] };
+            result["unedited_answer_log_probability_under_edit"] = model.Forward(prepared, plain.TokenIds, underEdit).AnswerTokenLogProbabilities().Sum();
         }
         return result;
     }

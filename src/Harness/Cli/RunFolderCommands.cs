@@ -45,8 +45,9 @@ public static class RunFolderCommands
         var json = new Option<string?>("--json") { Description = "Also write the comparison as JSON.", HelpName = "FILE" };
         var html = new Option<string?>("--html") { Description = "Also write the comparison as an HTML page.", HelpName = "FILE" };
         var command = new Command("compare", """
-            Line up two runs by (model, dataset, explainer, metric, sample) and report each mean's change with a paired bootstrap 95% CI,
-            flagged in the direction each metric declares (the same rows and flags as the report's comparison page).
+            Line up two runs by (model, dataset, explainer, metric, sample) and report each mean's change with a paired bootstrap 95% CI
+            (images resampled), flagged in the direction each metric declares (the same rows and flags as the report's comparison page),
+            over the samples every explainer of the metric scored in both runs; failed A/B counts each explainer's failures.
             Same code and seed give identical values, so any flagged change in a nightly run is a regression to look at.
 
             Examples:
@@ -77,11 +78,12 @@ public static class RunFolderCommands
 
     private static void Print(IReadOnlyList<MetricChange> changes, TextWriter output)
     {
-        var header = new[] { "flag", "model", "dataset", "explainer", "metric", "n", "mean A", "mean B", "Δ", "95% CI", "lost" };
+        var header = new[] { "flag", "model", "dataset", "explainer", "metric", "n", "mean A", "mean B", "Δ", "95% CI", "lost", "failed A/B" };
         var rows = changes.Select(c => new[]
         {
             c.FlagName, c.Model, c.Dataset, c.Explainer.Length == 0 ? "-" : c.Explainer, c.Metric, c.Pairs.ToString(CultureInfo.InvariantCulture),
             F(c.MeanA), F(c.MeanB), F(c.Delta), $"[{F(c.CiLower)}, {F(c.CiUpper)}]", c.OnlyA.ToString(CultureInfo.InvariantCulture),
+            string.Create(CultureInfo.InvariantCulture, $"{c.FailedA}/{c.FailedB}"),
         }).Prepend(header).ToList();
         var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         foreach (var r in rows) output.WriteLine(string.Join("  ", r.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
@@ -94,6 +96,7 @@ public static class RunFolderCommands
         ["model"] = c.Model, ["dataset"] = c.Dataset, ["explainer"] = c.Explainer, ["metric"] = c.Metric, ["pairs"] = c.Pairs,
         ["only_a"] = c.OnlyA, ["only_b"] = c.OnlyB, ["mean_a"] = Num(c.MeanA), ["mean_b"] = Num(c.MeanB), ["delta"] = Num(c.Delta),
         ["ci_lower"] = Num(c.CiLower), ["ci_upper"] = Num(c.CiUpper), ["flagged"] = c.Flagged, ["flag"] = c.FlagName,
+        ["failed_a"] = c.FailedA, ["failed_b"] = c.FailedB,
     }).ToArray());
 
     private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;

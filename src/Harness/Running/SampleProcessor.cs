@@ -83,7 +83,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
             var blank = scores.FirstOrDefault(s => s.Explainer.Length == 0 && s.Metric == BehaviouralRelianceMetric.BlankLogProbabilityDeltaRow && s.TokenIndex == -1);
             row = new SampleRecord(runId, modelName, dataset.Name, sample.Split, sample.Id, sample.Question, sample.QuestionType,
                 JsonSerializer.Serialize(sample.Answers), generation.Text, JsonSerializer.Serialize(generation.TokenIds),
-                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), blank is null ? null : BehaviouralRelianceMetric.ImageReliance(blank.Value), generationTime.TotalMilliseconds, edit);
+                LvlmEval.Metrics.Task.TaskScorer.For(dataset.Format, dataset.Settings).Score(generation.Text, sample), blank is null ? null : BehaviouralRelianceMetric.ImageReliance(blank.Value), generationTime.TotalMilliseconds, edit, sample.ImageId);
         }
 
         // Generate once, trace once: one traced forward recording what every pending explainer reads serves them all.

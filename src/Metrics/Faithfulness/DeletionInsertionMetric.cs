@@ -84,7 +84,7 @@ public sealed class DeletionInsertionMetric : IMetric
     /// <inheritdoc />
     public MetricResult Compute(MetricContext context)
     {
-        var map = (context.Explanation ?? throw new ArgumentException($"{Name} scores an explanation; none was given.", nameof(context))).SequenceMap;
+        var map = (context.Explanation ?? throw new ArgumentException($"{Name} scores an explanation; none was given.", nameof(context))).SequenceMap.MissingAsMinimum();
         var prepared = context.Prepared;
         var pixels = Ops.Narrow(prepared.Pixels, 0, 0, 1);
         int height = pixels.Dim(2), width = pixels.Dim(3);

@@ -77,9 +77,8 @@ public sealed class ExplanationSetFaithfulnessMetric : IMetric
         var explanation = context.Explanation ?? throw new ArgumentException($"{Name} scores an explanation; none was given.", nameof(context));
         var map = explanation.SequenceMap;
         int patches = map.Values.Length;
-        if (TopK > 0) return PerturbationCurves.RankDescending(map.Values).Take(Math.Min(TopK, patches)).Order().ToArray();
-        int start = context.Prepared.PatchTokenStart;
-        return (explanation.Tokens[0].ExplanationSet ?? []).Where(p => p >= start && p < start + patches).Select(p => p - start).ToArray();
+        if (TopK > 0) return PerturbationCurves.RankDescending(map.MissingAsMinimum().Values).Take(Math.Min(TopK, patches)).Order().ToArray();
+        return (explanation.Tokens[0].ExplanationSet ?? []).Select(context.Prepared.PositionPatch).Where(p => p >= 0).ToArray();
     }
 
     /// <summary>

@@ -85,7 +85,8 @@ public abstract class LocalisationMetric : IMetric
 
     private void Add(List<MetricRow> rows, int tokenIndex, PatchMap map, EvidenceGrid evidence, int seed)
     {
-        var heat = ToPixels(map, evidence.Width, evidence.Height);
+        // A missing patch (no image token holds it) counts as the map's least relevant: never the peak, never energy.
+        var heat = ToPixels(map.MissingAsMinimum(), evidence.Width, evidence.Height);
         foreach (var (metric, value) in Score(heat, evidence, seed)) rows.Add(new MetricRow(metric, tokenIndex, value));
     }
 

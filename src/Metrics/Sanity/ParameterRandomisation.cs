@@ -85,6 +85,9 @@ public static partial class ParameterRandomisation
     {
         if (trained.GridHeight != randomised.GridHeight || trained.GridWidth != randomised.GridWidth)
             throw new ArgumentException($"Maps differ in grid: {trained.GridHeight}×{trained.GridWidth} vs {randomised.GridHeight}×{randomised.GridWidth}.");
+        // Patches missing from both maps (no image token holds them) are ranked last in each; missing in one only is a failure.
+        if (trained.Values.Select(float.IsNaN).SequenceEqual(randomised.Values.Select(float.IsNaN)))
+            (trained, randomised) = (trained.MissingAsMinimum(), randomised.MissingAsMinimum());
         if ((Degenerate(trained.Values, "trained") ?? Degenerate(randomised.Values, "randomised")) is { } failure)
             return new RandomisationStep(group, double.NaN, double.NaN, double.NaN, failure);
         var absTrained = trained.Values.Select(Math.Abs).ToArray();

@@ -27,10 +27,30 @@ public sealed record PreparedInput
     public required int GridWidth { get; init; }
 
     /// <summary>
-    /// Position of the token holding patch (0, 0); patch (r, c) is at <c>PatchTokenStart + r·GridWidth + c</c>.
-    /// It is <see cref="ImageTokenStart"/> + 1 when the class token is kept (CLIP, "full").
+    /// Position the token of patch (0, 0) would have; patch (r, c) is at <c>PatchTokenStart + r·GridWidth + c</c> when
+    /// <see cref="PatchPosition"/> says an image token holds it. It is <see cref="ImageTokenStart"/> + 1 when the class token is
+    /// kept (CLIP, "full"), and <see cref="ImageTokenStart"/> − 1 for a tower without one under "default" selection (SigLIP):
+    /// HF drops the first patch's token, so that position is a text token and patch (0, 0) has none.
     /// </summary>
     public required int PatchTokenStart { get; init; }
+
+    /// <summary>
+    /// The position of the image token holding patch <paramref name="patch"/> (row-major), or −1 when no image token holds
+    /// it (patch (0, 0) of SigLIP under "default" selection): maps read from positions leave such a patch missing (NaN).
+    /// </summary>
+    public int PatchPosition(int patch)
+    {
+        int position = PatchTokenStart + patch;
+        return position >= ImageTokenStart && position < ImageTokenStart + ImageTokenCount ? position : -1;
+    }
+
+    /// <summary>The patch held by the image token at <paramref name="position"/>, or −1 (a text position, or CLIP's class token).</summary>
+    public int PositionPatch(int position)
+    {
+        if (position < ImageTokenStart || position >= ImageTokenStart + ImageTokenCount) return -1;
+        int patch = position - PatchTokenStart;
+        return patch >= 0 && patch < GridHeight * GridWidth ? patch : -1;
+    }
 
     /// <summary>The prompt text before tokenisation (empty when built from ids).</summary>
     public string PromptText { get; init; } = "";

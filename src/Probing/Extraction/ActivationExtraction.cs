@@ -84,7 +84,7 @@ public static class ActivationExtraction
         return new ActivationRecord
         {
             RunId = runId, Model = modelName, Dataset = datasetName, Split = sample.Split, SampleId = sample.Id,
-            ImageId = Meta("image_id") ?? sample.Image.Path ?? sample.Image.Description,
+            ImageId = sample.ImageId,
             Question = sample.Question, QuestionType = sample.QuestionType,
             Answer = sample.Answers.Count > 0 ? sample.Answers[0] : "",
             Predicted = result.PredictedFirstText,

@@ -8,4 +8,7 @@ public sealed record ChartFrame(string Name, string Title, string XLabel = "", s
 
     /// <summary>Fixed x range instead of one fitted to the data.</summary>
     public (double Min, double Max)? XRange { get; init; }
+
+    /// <summary>Ticks on x only at whole numbers: for counts such as layer indices, where 0.5 names nothing.</summary>
+    public bool IntegerX { get; init; }
 }

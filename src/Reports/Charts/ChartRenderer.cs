@@ -30,11 +30,12 @@ internal static class ChartRenderer
         return plot;
     }
 
-    /// <summary>Applies <see cref="ChartFrame.XRange"/> / <see cref="ChartFrame.YRange"/>; unset axes keep ScottPlot's fit to the data.</summary>
+    /// <summary>Applies <see cref="ChartFrame.XRange"/> / <see cref="ChartFrame.YRange"/> (unset axes keep ScottPlot's fit to the data) and <see cref="ChartFrame.IntegerX"/>.</summary>
     public static void ApplyRanges(Plot plot, ChartFrame frame)
     {
         if (frame.XRange is var (xMin, xMax)) plot.Axes.SetLimitsX(xMin, xMax);
         if (frame.YRange is var (yMin, yMax)) plot.Axes.SetLimitsY(yMin, yMax);
+        if (frame.IntegerX) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using LvlmEval.Reports.Statistics;
 
 namespace LvlmEval.Reports.Sections;
 
-/// <summary>Task accuracy (mean of samples.task_score) per model and dataset, with bootstrap 95 % CIs, as a bar chart and a table.</summary>
+/// <summary>Task accuracy (mean of samples.task_score) per model and dataset, with cluster-bootstrap 95 % CIs (images resampled), as a bar chart and a table.</summary>
 internal static class AccuracySection
 {
     public static string Render(ReportContext context)
@@ -13,7 +13,8 @@ internal static class AccuracySection
         var samples = context.Run.Samples;
         var datasets = samples.Select(s => s.Dataset).Distinct().ToList();
         var models = samples.Select(s => s.Model).Distinct().ToList();
-        var cells = samples.GroupBy(s => (s.Model, s.Dataset)).ToDictionary(g => g.Key, g => ReportStatistics.Summarise(g.Select(s => s.TaskScore),
+        var images = LvlmEval.Results.SampleImages.Of(samples);
+        var cells = samples.GroupBy(s => (s.Model, s.Dataset)).ToDictionary(g => g.Key, g => ReportStatistics.Summarise(g.Select(s => new UnitValue(images.Of(s.Dataset, s.SampleId), s.TaskScore)),
             Leaderboard.CellSeed(context.Options.Seed, "accuracy", g.Key.Model, g.Key.Dataset), context.Options.BootstrapResamples));
         MeanInterval Cell(string m, string d) => cells.GetValueOrDefault((m, d), MeanInterval.Empty);
         var series = models.Select(m => new BarSeries(m, datasets.Select(d => Cell(m, d).Mean).ToList(),

@@ -42,7 +42,7 @@ internal static class CausalSection
         {
             var series = group.GroupBy(c => c.Model).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(byModel => Line(context, byModel.Key, byModel.ToList(), group.Key.Dataset, group.Key.Metric)).ToList();
-            var frame = new ChartFrame(Html.Slug("knockout", group.Key.Dataset, group.Key.Metric), $"{group.Key.Metric} · {group.Key.Dataset}", "layer", "Δ log p(answer)");
+            var frame = new ChartFrame(Html.Slug("knockout", group.Key.Dataset, group.Key.Metric), $"{group.Key.Metric} · {group.Key.Dataset}", "layer", "Δ log p(answer)") { IntegerX = true };
             sb.Append(context.Embed(LineChart.Render(frame, series)));
         }
         sb.Append("</div>");
@@ -52,10 +52,11 @@ internal static class CausalSection
     {
         var steps = points.GroupBy(c => c.Step).OrderBy(g => g.Key).ToList();
         var (x, y, lo, hi) = (new double[steps.Count], new double[steps.Count], new double[steps.Count], new double[steps.Count]);
+        var images = SampleImages.Of(context.Run.Samples); // images, not questions, are the resampled unit
         for (int i = 0; i < steps.Count; i++)
         {
             x[i] = steps[i].Key;
-            var ci = ReportStatistics.Summarise(steps[i].Select(c => c.Score),
+            var ci = ReportStatistics.Summarise(steps[i].Select(c => new UnitValue(images.Of(c.Dataset, c.SampleId), c.Score)),
                 Leaderboard.CellSeed(context.Options.Seed, model, dataset, metric, steps[i].Key.ToString(CultureInfo.InvariantCulture)), context.Options.BootstrapResamples);
             (y[i], lo[i], hi[i]) = (ci.Mean, ci.Lower, ci.Upper);
         }

@@ -10,7 +10,7 @@ internal static class CurvesSection
     public static string Render(ReportContext context)
     {
         var sb = new StringBuilder("<section id=\"curves\"><h2>Perturbation curves</h2>");
-        sb.Append("<p class=\"note\">Score along the perturbation (fraction of the image removed or revealed): mean over samples per step, shaded 95 % bootstrap CI.</p>");
+        sb.Append("<p class=\"note\">Score along the perturbation (fraction of the image removed or revealed): mean per step over the samples every explainer has a curve for, shaded 95 % bootstrap CI resampling images.</p>");
         var curves = context.Run.Curves.Where(c => !CausalSection.IsLayerCurve(c)).ToList();
         if (curves.Count == 0)
         {
@@ -18,10 +18,14 @@ internal static class CurvesSection
             return sb.Append("</section>").ToString();
         }
         sb.Append("<div class=\"grid\">");
+        var images = LvlmEval.Results.SampleImages.Of(context.Run.Samples);
         foreach (var group in curves.GroupBy(c => (c.Model, c.Dataset, c.Metric)))
         {
             var series = new List<LineSeries>();
-            foreach (var byExplainer in group.GroupBy(c => c.Explainer).OrderBy(g => g.Key, StringComparer.Ordinal))
+            // Explainers are compared on the samples all of them have a curve for (one failing elsewhere would otherwise shift only its own line).
+            var common = group.GroupBy(c => c.Explainer).Select(g => g.Select(c => c.SampleId).ToHashSet(StringComparer.Ordinal))
+                .Aggregate((x, y) => { x.IntersectWith(y); return x; });
+            foreach (var byExplainer in group.Where(c => common.Contains(c.SampleId)).GroupBy(c => c.Explainer).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var steps = byExplainer.GroupBy(c => c.Step).OrderBy(g => g.Key).ToList();
                 var x = new double[steps.Count];
@@ -31,7 +35,7 @@ internal static class CurvesSection
                 for (int i = 0; i < steps.Count; i++)
                 {
                     x[i] = steps[i].Average(c => c.Fraction);
-                    var ci = ReportStatistics.Summarise(steps[i].Select(c => c.Score),
+                    var ci = ReportStatistics.Summarise(steps[i].Select(c => new UnitValue(images.Of(c.Dataset, c.SampleId), c.Score)),
                         Leaderboard.CellSeed(context.Options.Seed, group.Key.Model, group.Key.Dataset, group.Key.Metric, byExplainer.Key, steps[i].Key.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                         context.Options.BootstrapResamples);
                     (y[i], lo[i], hi[i]) = (ci.Mean, ci.Lower, ci.Upper);

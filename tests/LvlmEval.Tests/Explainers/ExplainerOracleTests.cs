@@ -73,7 +73,35 @@ public sealed class ExplainerOracleTests
             TensorAssert.Close(importance[t], reference.Read($"hc_importance_{t}"), Tolerance, $"head importance, token {t}");
     }
 
-    private static LlavaReference RunOracle(ExplainerFixture fx, int lastLayers, int steps, string baseline, params string[] methods)
+    /// <summary>
+    /// DEX-AR against a line-by-line transcription of the reference wrapper (explainers_oracle.py dexar_wrapper): with
+    /// <c>reference_wrapper: true</c> the maps equal it; by default they differ from it exactly by the two documented
+    /// changes, so they equal the transcription with the single norm and every text position (the dexar oracle), and
+    /// not the wrapper's (the second assertion fails if a difference goes undocumented or stops mattering).
+    /// </summary>
+    [Test]
+    public void DexArReproducesTheReferenceWrapperOnRequest()
+    {
+        using var fx = new ExplainerFixture(new TinyLlava { TextLayers = 3, Seed = 23 });
+        int lastLayers = 2;
+        var reference = RunOracle(fx, lastLayers, 1, "black", "dexar_wrapper", "dexar");
+        var wrapper = ExplainerFixture.Create("dexar", ("last_layers", lastLayers), ("reference_wrapper", true)).Explain(fx.Request());
+        var shipped = ExplainerFixture.Create("dexar", ("last_layers", lastLayers)).Explain(fx.Request());
+        for (int t = 0; t < fx.AnswerIds.Length; t++)
+        {
+            TensorAssert.Close(wrapper.Tokens[t].Map.Values, reference.Read($"dexar_wrapper_{t}"), Tolerance, $"wrapper-mode DEX-AR map, token {t}");
+            TensorAssert.Close(shipped.Tokens[t].Map.Values, reference.Read($"dexar_{t}"), Tolerance, $"DEX-AR map, token {t}");
+        }
+        TensorAssert.Close(wrapper.SequenceMap.Values, reference.Read("dexar_wrapper_seq"), Tolerance, "wrapper-mode DEX-AR sequence map");
+        double gap = Enumerable.Range(0, fx.AnswerIds.Length).Max(t => reference.Read($"dexar_wrapper_{t}").Zip(shipped.Tokens[t].Map.Values, (a, b) => Math.Abs(a - b)).Max());
+        Assert.That(gap, Is.GreaterThan(100 * Tolerance), "the default differs from the wrapper (double norm, text slice)");
+    }
+
+    private static LlavaReference RunOracle(ExplainerFixture fx, int lastLayers, int steps, string baseline, params string[] methods) =>
+        RunOracle(fx, lastLayers, steps, baseline, null, methods);
+
+    /// <summary>Runs tests/oracles/explainers_oracle.py on the fixture; <paramref name="extra"/> adds spec fields some methods read.</summary>
+    internal static LlavaReference RunOracle(ExplainerFixture fx, int lastLayers, int steps, string baseline, JsonObject? extra, params string[] methods)
     {
         var work = fx.File("oracle");
         Directory.CreateDirectory(work);
@@ -93,6 +121,7 @@ public sealed class ExplainerOracleTests
             ["dexar_last_layers"] = lastLayers, ["ig_steps"] = steps, ["ig_baseline"] = baseline,
         };
         if (methods.Length > 0) spec["methods"] = new JsonArray(methods.Select(m => (JsonNode)m).ToArray());
+        foreach (var (key, value) in extra ?? []) spec[key] = value?.DeepClone();
         var specFile = Path.Combine(work, "spec.json");
         File.WriteAllText(specFile, spec.ToJsonString());
         var outDir = Path.Combine(work, "out");

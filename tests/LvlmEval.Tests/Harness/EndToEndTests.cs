@@ -11,7 +11,8 @@ public sealed class EndToEndTests
     private static readonly (string Table, string[] Columns)[] Documented =
     [
         ("samples", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "split:VARCHAR", "sample_id:VARCHAR", "question:VARCHAR", "question_type:VARCHAR",
-            "references:VARCHAR", "answer:VARCHAR", "answer_token_ids:VARCHAR", "task_score:DOUBLE", "image_reliance:DOUBLE", "generation_ms:DOUBLE", "edit:VARCHAR"]),
+            "references:VARCHAR", "answer:VARCHAR", "answer_token_ids:VARCHAR", "task_score:DOUBLE", "image_reliance:DOUBLE", "generation_ms:DOUBLE", "edit:VARCHAR",
+            "image_id:VARCHAR"]),
         ("scores", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "sample_id:VARCHAR", "explainer:VARCHAR", "metric:VARCHAR", "token_index:INTEGER", "value:DOUBLE", "edit:VARCHAR"]),
         ("curves", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "sample_id:VARCHAR", "explainer:VARCHAR", "metric:VARCHAR", "step:INTEGER", "fraction:DOUBLE", "score:DOUBLE"]),
         ("maps", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "sample_id:VARCHAR", "explainer:VARCHAR", "token_index:INTEGER", "token:VARCHAR",

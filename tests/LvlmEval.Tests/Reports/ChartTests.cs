@@ -52,6 +52,21 @@ public sealed class ChartTests
     }
 
     [Test]
+    public void IntegerXAxisLabelsOnlyWholeNumbers()
+    {
+        // Two layers: without the option ScottPlot labels 0, 0.1, …, 1; y values are hundreds so its labels are whole too.
+        LineSeries[] series = [new LineSeries("m", [0, 1], [100, 300])];
+        double[] Labels(ChartFrame frame) => new DrawnSvg(LineChart.Render(frame, series).Svg).Texts
+            .Select(t => double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : double.NaN)
+            .Where(double.IsFinite).ToArray();
+        var plain = Labels(new ChartFrame("layers", "Layers", "layer", "value"));
+        Assert.That(plain.Any(v => v != Math.Round(v)), Is.True, "the default ticks label fractions of a layer");
+        var whole = Labels(new ChartFrame("layers", "Layers", "layer", "value") { IntegerX = true });
+        Assert.That(whole, Does.Contain(0.0).And.Contain(1.0));
+        Assert.That(whole.Where(v => v != Math.Round(v)), Is.Empty);
+    }
+
+    [Test]
     public void BarChartDrawsOneBarPerFiniteValueAndErrorBarsAtTheCiEnds()
     {
         string[] categories = ["shapes", "mmvp", "vqa"];

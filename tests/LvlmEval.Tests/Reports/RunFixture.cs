@@ -40,7 +40,7 @@ internal static class RunFixture
                 bool correct = rng.NextDouble() < (model == Models[0] ? 0.8 : 0.55);
                 string answer = correct ? s.Answers[0] : "blue";
                 samples.Add(new SampleRecord(runId, model, "shapes", "test", s.Id, s.Question, s.QuestionType, JsonSerializer.Serialize(s.Answers), answer,
-                    "[5, 17]", correct ? 1 : 0, rng.Next(5) == 0 ? null : Math.Clamp(modelReliance + rng.NextDouble() * 0.3 - 0.15, 0, 1), 20 + rng.NextDouble() * 40));
+                    "[5, 17]", correct ? 1 : 0, rng.Next(5) == 0 ? null : Math.Clamp(modelReliance + rng.NextDouble() * 0.3 - 0.15, 0, 1), 20 + rng.NextDouble() * 40, ImageId: s.ImageId));
                 scores.Add(new ScoreRecord(runId, model, "shapes", s.Id, "", "behavioural_logprob_drop", -1, rng.NextDouble()));
                 var image = s.Image.Load();
                 var mask = s.Evidence?.ToMask(image.Width, image.Height);
