@@ -18,4 +18,10 @@ public static class MetricRegistry
     /// </summary>
     public static RowDescriptor? DescribeRow(string row) =>
         TaskScoreRow.Matches(row) ? TaskScoreRow : All.Descriptors.SelectMany(d => d.Rows).FirstOrDefault(r => r.Matches(row));
+
+    /// <summary>The declared role of a scores-table row (a row no descriptor declares is a score).</summary>
+    public static RowRole RoleOf(string row) => DescribeRow(row)?.Role ?? RowRole.Score;
+
+    /// <summary>The row holding the chance level or ceiling (<paramref name="role"/>) of score row <paramref name="score"/>.</summary>
+    public static string BoundRow(string score, RowRole role) => Localisation.LocalisationMetric.BoundRow(score, role);
 }

@@ -33,7 +33,7 @@ public sealed record LeaderboardTable(string Model, string Dataset, IReadOnlyLis
 /// value in the column scored (<see cref="CommonSampleSet"/>), and each cell counts the samples its explainer failed on.
 /// Mean and cluster-bootstrap CI per cell (images are the resampled unit), the best per column in the direction the
 /// metric's descriptor declares, Wilcoxon vs the best on per-image means with Holm's correction over each column's
-/// comparisons. Oracle scores (<see cref="MetricRoles.IsOracle"/>) are shown but never ranked or tested.
+/// comparisons. Oracle scores (rows declared <see cref="RowRole.Oracle"/>) are shown but never ranked or tested.
 /// </summary>
 public static class Leaderboard
 {
@@ -46,12 +46,12 @@ public static class Leaderboard
         foreach (var group in sequence.GroupBy(s => (s.Model, s.Dataset)))
         {
             var explainers = group.Select(s => s.Explainer).Distinct().Order(StringComparer.Ordinal).ToList();
-            var metrics = group.Select(s => s.Metric).Where(m => !MetricRoles.IsBound(m)).Distinct().Order(StringComparer.Ordinal).ToList();
+            var metrics = group.Select(s => s.Metric).Where(m => MetricRegistry.RoleOf(m) is not (RowRole.Chance or RowRole.Ceiling)).Distinct().Order(StringComparer.Ordinal).ToList();
             var bounds = new Dictionary<string, ScoreBounds>();
             foreach (var metric in metrics)
             {
-                var chance = group.Where(s => s.Metric == MetricRoles.ChanceOf(metric) && double.IsFinite(s.Value)).GroupBy(s => s.SampleId).Select(g => g.First().Value).ToList();
-                var ceiling = group.Where(s => s.Metric == MetricRoles.CeilingOf(metric) && double.IsFinite(s.Value)).GroupBy(s => s.SampleId).Select(g => g.First().Value).ToList();
+                var chance = group.Where(s => s.Metric == MetricRegistry.BoundRow(metric, RowRole.Chance) && double.IsFinite(s.Value)).GroupBy(s => s.SampleId).Select(g => g.First().Value).ToList();
+                var ceiling = group.Where(s => s.Metric == MetricRegistry.BoundRow(metric, RowRole.Ceiling) && double.IsFinite(s.Value)).GroupBy(s => s.SampleId).Select(g => g.First().Value).ToList();
                 if (chance.Count > 0 && ceiling.Count > 0) bounds[metric] = new ScoreBounds(chance.Average(), ceiling.Average());
             }
             // Per (explainer, metric): each sample's value (the mean of its rows; NaN when any is NaN, so the sample counts as failed).
@@ -71,7 +71,7 @@ public static class Leaderboard
                 // The column is ranked in the direction its metric declares; rows without one are shown unranked.
                 var direction = MetricRegistry.DescribeRow(metric)?.Direction ?? Direction.Neither;
                 bool lower = direction == Direction.LowerIsBetter;
-                string best = direction == Direction.Neither || !MetricRoles.IsRanked(metric) ? "" : summaries.Where(kv => double.IsFinite(kv.Value.Mean))
+                string best = direction == Direction.Neither || MetricRegistry.RoleOf(metric) != RowRole.Score ? "" : summaries.Where(kv => double.IsFinite(kv.Value.Mean))
                     .OrderBy(kv => lower ? kv.Value.Mean : -kv.Value.Mean).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key).FirstOrDefault() ?? "";
                 var tests = summaries.Keys.ToDictionary(e => e,
                     e => e == best || best.Length == 0 || summaries[e].Count == 0 ? null : Paired(common.Samples, column[e], column[best], Image));

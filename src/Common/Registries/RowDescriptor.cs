@@ -11,6 +11,9 @@ public sealed record RowDescriptor(string Template, Direction Direction, double 
 {
     private Regex? _pattern;
 
+    /// <summary>Whether the row is a score (ranked) or a reference (oracle, chance level, ceiling) the tables show beside the scores.</summary>
+    public RowRole Role { get; init; } = RowRole.Score;
+
     /// <summary>Whether <paramref name="row"/> is a name this template produces.</summary>
     public bool Matches(string row) => (_pattern ??= Compile(Template)).IsMatch(row);
 

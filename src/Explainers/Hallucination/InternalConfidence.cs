@@ -71,9 +71,9 @@ public static class InternalConfidence
         return layers;
     }
 
-    /// <summary>Internal confidence of <paramref name="word"/> from a trace that kept the language hidden states (batch item 0).</summary>
-    public static InternalConfidenceResult Compute(LlavaModel model, Trace trace, string word, InternalConfidenceOptions options) =>
-        Compute(model, trace.Prepared, trace.LanguageHiddenStates, WordTokens(model, word), options);
+    /// <summary>Internal confidence of <paramref name="word"/> from a trace over <paramref name="prepared"/> that kept the language hidden states (batch item 0).</summary>
+    public static InternalConfidenceResult Compute(LlavaModel model, PreparedInput prepared, Trace trace, string word, InternalConfidenceOptions options) =>
+        Compute(model, prepared, trace.LanguageHiddenStates, WordTokens(model, word), options);
 
     /// <summary>Internal confidence of the name with ids <paramref name="tokens"/> from the hidden states of a forward over <paramref name="prepared"/>.</summary>
     public static InternalConfidenceResult Compute(LlavaModel model, PreparedInput prepared, IReadOnlyList<Tensor> hiddenStates, int[] tokens, InternalConfidenceOptions options)

@@ -47,7 +47,7 @@ public sealed class InternalConfidenceExplainer : IExplainer
         var maps = InternalConfidence.TokenMaps(context.Model, context.Prepared, trace.LanguageHiddenStates, context.AnswerIds, _options);
         var tokens = maps.Select((map, t) => new TokenExplanation(t, context.AnswerIds[t], map, null)).ToList();
         var sequence = request.Subject is { } subject
-            ? InternalConfidence.Compute(context.Model, trace, subject, _options).Map
+            ? InternalConfidence.Compute(context.Model, context.Prepared, trace, subject, _options).Map
             : new PatchMap(context.GridHeight, context.GridWidth, Enumerable.Range(0, context.Patches).Select(j => maps.Max(m => m.Values[j])).ToArray());
         return context.Finish(Name, tokens, sequence);
     }

@@ -62,7 +62,7 @@ public sealed class ObjectHallucinationMetric(ParameterSet parameters) : IMetric
         bool present = ObjectQuestion.Present(context.Sample) ?? throw new ArgumentException($"{Name}: sample '{context.Sample.Id}' has no yes/no label.", nameof(context));
         var prepared = context.Prepared;
         var trace = model.Forward(prepared, [], new TraceOptions { LanguageHiddenStates = true, Hooks = context.Hooks, LogitsFrom = prepared.TokenIds.Length - 1 });
-        var confidence = InternalConfidence.Compute(model, trace, subject, _options);
+        var confidence = InternalConfidence.Compute(model, prepared, trace, subject, _options);
         var logits = Ops.Select(Ops.Select(trace.Logits, 0, 0), 0, 0);
         var probabilities = Ops.Softmax(logits).Data;
         double yes = 0;

@@ -8,7 +8,7 @@ namespace LvlmEval.Metrics.Localisation;
 /// IoU of the thresholded map with the evidence: at the map's mean (row <c>iou_mean</c>) and for a sweep of top-k%
 /// selections (rows <c>iou_top{k}</c>, plus <c>iou_top_best</c>, the best over the sweep). <c>iou_top_best</c> picks the
 /// threshold per sample with the ground truth: it is an oracle upper bound of the sweep, reported but never ranked
-/// (<see cref="MetricRoles.IsOracle"/>).
+/// (declared <see cref="RowRole.Oracle"/>).
 /// </summary>
 public sealed class IouMetric : LocalisationMetric
 {
@@ -31,9 +31,9 @@ public sealed class IouMetric : LocalisationMetric
     public static Registration<IMetric> Registration { get; } = new(
         new Descriptor("iou", "IoU of the thresholded map with the evidence mask", "intersection over union (e.g. Everingham et al. 2010, PASCAL VOC)", "none (reads the explanation)", Granularity.Token | Granularity.Sequence,
         [
-            new RowDescriptor("iou_mean", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "IoU of the map above its mean with the evidence"),
-            new RowDescriptor("iou_top{int}", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "IoU of the top k% of the map with the evidence"),
-            new RowDescriptor("iou_top_best", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "best IoU over the top-k% sweep"),
+            .. WithBounds(new RowDescriptor("iou_mean", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "IoU of the map above its mean with the evidence")),
+            .. WithBounds(new RowDescriptor("iou_top{int}", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "IoU of the top k% of the map with the evidence")),
+            new RowDescriptor("iou_top_best", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "best IoU over the top-k% sweep (the ground truth picks k per sample)") { Role = RowRole.Oracle },
         ]),
         p => new IouMetric(p));
 

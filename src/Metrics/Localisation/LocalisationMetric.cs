@@ -1,5 +1,6 @@
 using LvlmEval.Explainers;
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Imaging.Heatmaps;
 using LvlmEval.Imaging.Perturbations;
 
@@ -54,6 +55,27 @@ public abstract class LocalisationMetric : IMetric
             foreach (var token in explanation.Tokens) Add(rows, token.Index, token.Map, evidence, context.Seed);
         return new MetricResult(rows, []);
     }
+
+    /// <summary>
+    /// <paramref name="score"/> and the descriptors of its chance-level and ceiling rows (<see cref="RowRole.Chance"/>,
+    /// <see cref="RowRole.Ceiling"/>), for the registrations of rows that <see cref="Bounds"/> bounds.
+    /// </summary>
+    protected static RowDescriptor[] WithBounds(RowDescriptor score) =>
+    [
+        score,
+        new(score.Template + ChanceSuffix, Direction.Neither, score.Min, score.Max, Granularity.Sequence,
+            $"chance level of {score.Template} (a uniformly random map) for the sample's evidence") { Role = RowRole.Chance },
+        new(score.Template + CeilingSuffix, Direction.Neither, score.Min, score.Max, Granularity.Sequence,
+            $"the best {score.Template} any map can reach for the sample's evidence") { Role = RowRole.Ceiling },
+    ];
+
+    /// <summary>The row holding <paramref name="score"/>'s reference of kind <paramref name="role"/> (chance level or ceiling) for a sample.</summary>
+    public static string BoundRow(string score, RowRole role) => role switch
+    {
+        RowRole.Chance => score + ChanceSuffix,
+        RowRole.Ceiling => score + CeilingSuffix,
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Only chance and ceiling rows bound a score."),
+    };
 
     /// <summary>Suffix of the row holding a score's analytic chance level (a uniformly random map) for the sample.</summary>
     public const string ChanceSuffix = "_chance";

@@ -24,8 +24,8 @@ public sealed class PointingGameMetric(ParameterSet parameters) : LocalisationMe
     public static Registration<IMetric> Registration { get; } = new(
         new Descriptor("pointing-game", "whether the map peak falls on the evidence (with a tolerance)", "Zhang et al. 2016", "none (reads the explanation)", Granularity.Token | Granularity.Sequence,
         [
-            new RowDescriptor(Row, Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "whether the map peak falls on the evidence (with a tolerance)"),
-            new RowDescriptor("top_patch_evidence_share", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "share of the top-valued patch that lies on the evidence"),
+            .. WithBounds(new RowDescriptor(Row, Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "whether the map peak falls on the evidence (with a tolerance)")),
+            .. WithBounds(new RowDescriptor("top_patch_evidence_share", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "share of the top-valued patch that lies on the evidence")),
         ]),
         p => new PointingGameMetric(p));
 
@@ -59,7 +59,7 @@ public sealed class EnergyPointingGameMetric(ParameterSet parameters) : Localisa
     public static Registration<IMetric> Registration { get; } = new(
         new Descriptor("energy-pointing-game", "share of the map energy inside the evidence", "Wang et al. 2020 (Score-CAM)", "none (reads the explanation)", Granularity.Token | Granularity.Sequence,
         [
-            new RowDescriptor("energy_pointing_game", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "share of the map energy inside the evidence"),
+            .. WithBounds(new RowDescriptor("energy_pointing_game", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "share of the map energy inside the evidence")),
         ]),
         p => new EnergyPointingGameMetric(p));
 
@@ -82,7 +82,7 @@ public sealed class RelevanceRankMetric(ParameterSet parameters) : LocalisationM
     public static Registration<IMetric> Registration { get; } = new(
         new Descriptor("relevance-rank", "share of the top-|evidence| pixels inside the evidence", "Arras, Osman & Samek 2022", "none (reads the explanation)", Granularity.Token | Granularity.Sequence,
         [
-            new RowDescriptor("relevance_rank_accuracy", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "share of the top-|evidence| pixels inside the evidence"),
+            .. WithBounds(new RowDescriptor("relevance_rank_accuracy", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "share of the top-|evidence| pixels inside the evidence")),
         ]),
         p => new RelevanceRankMetric(p));
 
@@ -105,7 +105,7 @@ public sealed class PixelApMetric(ParameterSet parameters) : LocalisationMetric(
     public static Registration<IMetric> Registration { get; } = new(
         new Descriptor("pixel-ap", "average precision of the map ranking pixels against the evidence", "pixel-level average precision", "none (reads the explanation)", Granularity.Token | Granularity.Sequence,
         [
-            new RowDescriptor("pixel_ap", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "average precision of the map ranking pixels against the evidence"),
+            .. WithBounds(new RowDescriptor("pixel_ap", Direction.HigherIsBetter, 0, 1, Granularity.Token | Granularity.Sequence, "average precision of the map ranking pixels against the evidence")),
         ]),
         p => new PixelApMetric(p));
 

@@ -387,6 +387,6 @@ public sealed class LlavaModel
         var embeddings = MergeEmbeddings(ids, prepared, features);
         var hidden = Language.Forward(embeddings, Positions(0, ids.Length), null, recorder);
         var logits = Language.Logits(options.LogitsFrom == 0 ? hidden : Ops.Narrow(hidden, 1, options.LogitsFrom, ids.Length - options.LogitsFrom));
-        return new Trace(this, prepared, ids, prepared.TokenIds.Length, options, pixels, features, hidden, logits, recorder);
+        return new Trace(Language.FinalNorm, Language.LmHead, ids, prepared.TokenIds.Length, options, pixels, features, hidden, logits, recorder);
     }
 }

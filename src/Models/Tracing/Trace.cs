@@ -1,25 +1,28 @@
-using LvlmEval.Models.Llava;
+using LvlmEval.Models.Layers;
 using LvlmEval.Tensors;
 
 namespace LvlmEval.Models.Tracing;
 
 /// <summary>
-/// The result of <see cref="LlavaModel.Forward"/>: logits plus whatever <see cref="TraceOptions"/> asked to keep.
+/// The result of a traced forward (<c>LlavaModel.Forward</c>): logits plus whatever <see cref="TraceOptions"/> asked to keep.
 /// With gradients on, build a scalar with <see cref="Logit"/>, <see cref="LogitLens"/> or <see cref="AnswerLogProbability"/>
 /// (or any ops on the kept tensors inside <c>Autograd.Enable()</c>) and call <see cref="Backward"/>; the gradients then sit in
 /// the <c>Grad</c> of every kept attention map, hidden state, <see cref="ImageFeatures"/> and <see cref="Pixels"/>.
 /// </summary>
 public sealed class Trace
 {
-    private readonly LlavaModel _model;
+    // The language model's output side (final norm and head), for lens logits and graph log-probabilities; the trace
+    // holds these rather than the model so tracing does not depend on the LLaVA assembly of parts.
+    private readonly NormLayer _finalNorm;
+    private readonly WeightMatrix _lmHead;
     private readonly ForwardRecorder _recorder;
 
-    internal Trace(LlavaModel model, PreparedInput prepared, int[] tokenIds, int answerStart, TraceOptions options, Tensor pixels,
+    internal Trace(NormLayer finalNorm, WeightMatrix lmHead, int[] tokenIds, int answerStart, TraceOptions options, Tensor pixels,
         Tensor imageFeatures, Tensor lastHidden, Tensor logits, ForwardRecorder recorder)
     {
-        _model = model;
+        _finalNorm = finalNorm;
+        _lmHead = lmHead;
         _recorder = recorder;
-        Prepared = prepared;
         TokenIds = tokenIds;
         AnswerStart = answerStart;
         Options = options;
@@ -29,7 +32,6 @@ public sealed class Trace
         Logits = logits;
     }
 
-    public PreparedInput Prepared { get; }
     /// <summary>Prompt then answer ids.</summary>
     public int[] TokenIds { get; }
     /// <summary>Position of the first answer token (= prompt length).</summary>
@@ -83,8 +85,8 @@ public sealed class Trace
     {
         using var mode = GradientScope();
         var row = Ops.Select(Ops.Select(hidden, 0, batch), 0, position);
-        var head = _model.Language.LmHead.RowsAsTensor(tokenId, 1);
-        return Ops.Reshape(Ops.Linear(_model.Language.FinalNorm.Forward(row), head), []);
+        var head = _lmHead.RowsAsTensor(tokenId, 1);
+        return Ops.Reshape(Ops.Linear(_finalNorm.Forward(row), head), []);
     }
 
     /// <summary>
@@ -140,7 +142,7 @@ public sealed class Trace
         var rows = Ops.Narrow(Ops.Select(LastHidden, 0, batch), 0, AnswerStart - 1, answerLength);
         var targets = TokenIds.AsSpan(AnswerStart).ToArray();
         // Cross-entropy is the mean negative log-probability; scale back to the sum.
-        return Ops.Mul(Ops.CrossEntropy(_model.Language.Logits(rows), targets), -answerLength);
+        return Ops.Mul(Ops.CrossEntropy(Ops.Linear(_finalNorm.Forward(rows), _lmHead), targets), -answerLength);
     }
 
     /// <summary>Clears earlier gradients, then backpropagates <paramref name="scalar"/> to every kept tensor.</summary>

@@ -30,7 +30,7 @@ internal static class LeaderboardSection
             foreach (var metric in table.Metrics)
             {
                 sb.Append("<th>").Append(Html.E(metric)).Append(Arrow(metric));
-                if (MetricRoles.IsOracle(metric)) sb.Append("<br><span class=\"oracle\">oracle, unranked</span>");
+                if (MetricRegistry.RoleOf(metric) == RowRole.Oracle) sb.Append("<br><span class=\"oracle\">oracle, unranked</span>");
                 if (table.Bounds.TryGetValue(metric, out var bounds))
                     sb.Append("<br><span class=\"bounds\" data-metric=\"").Append(Html.E(metric)).Append("\" data-chance=\"").Append(Html.R(bounds.Chance)).Append("\" data-ceiling=\"").Append(Html.R(bounds.Ceiling))
                       .Append("\">chance ").Append(Html.F(bounds.Chance)).Append(" · ceiling ").Append(Html.F(bounds.Ceiling)).Append("</span>");

@@ -50,4 +50,44 @@ public sealed class LeaderboardRolesTests
         Assert.That(tested.Select(c => c.HolmP), Is.EqualTo(expected));
         Assert.That(tested.Select(c => c.HolmP).Zip(tested, (h, c) => h >= c.VersusBest!.PValue), Is.All.True);
     }
+
+    /// <summary>
+    /// Roles come from the descriptors, not from row names: a metric registered here declares an oracle row and a
+    /// chance and ceiling rows under names no built-in uses; the leaderboard leaves the oracle unranked and shows the
+    /// chance and ceiling under their score's column only.
+    /// </summary>
+    [Test]
+    public void RolesDeclaredByAMetricsDescriptorAreHonoured()
+    {
+        var registration = new LvlmEval.Common.Registries.Registration<LvlmEval.Metrics.IMetric>(
+            new LvlmEval.Common.Registries.Descriptor("role-probe", "rows with declared roles", "test", "none", LvlmEval.Common.Registries.Granularity.Sequence,
+            [
+                new("probe_hits", LvlmEval.Common.Registries.Direction.HigherIsBetter, 0, 1, LvlmEval.Common.Registries.Granularity.Sequence, "score"),
+                new("probe_hits_chance", LvlmEval.Common.Registries.Direction.Neither, 0, 1, LvlmEval.Common.Registries.Granularity.Sequence, "chance") { Role = LvlmEval.Common.Registries.RowRole.Chance },
+                new("probe_hits_ceiling", LvlmEval.Common.Registries.Direction.Neither, 0, 1, LvlmEval.Common.Registries.Granularity.Sequence, "ceiling") { Role = LvlmEval.Common.Registries.RowRole.Ceiling },
+                new("probe_best_setting", LvlmEval.Common.Registries.Direction.HigherIsBetter, 0, 1, LvlmEval.Common.Registries.Granularity.Sequence, "oracle") { Role = LvlmEval.Common.Registries.RowRole.Oracle },
+            ]), _ => throw new NotSupportedException());
+        LvlmEval.Metrics.MetricRegistry.All.Register(registration);
+        try
+        {
+            var scores = new List<ScoreRecord>();
+            foreach (var (explainer, quality) in new[] { ("a", 0.9), ("b", 0.1) })
+                for (int s = 0; s < 12; s++)
+                {
+                    scores.Add(new ScoreRecord("r", "m", "d", "s" + s, explainer, "probe_hits", -1, s < 12 * quality ? 1 : 0));
+                    scores.Add(new ScoreRecord("r", "m", "d", "s" + s, explainer, "probe_hits_chance", -1, 0.25));
+                    scores.Add(new ScoreRecord("r", "m", "d", "s" + s, explainer, "probe_hits_ceiling", -1, 1));
+                    scores.Add(new ScoreRecord("r", "m", "d", "s" + s, explainer, "probe_best_setting", -1, quality));
+                }
+            var table = Leaderboard.Build(scores, new ReportOptions()).Single();
+            Assert.That(table.Metrics, Is.EqualTo(new[] { "probe_best_setting", "probe_hits" }), "chance and ceiling rows are no columns");
+            Assert.That(table.Bounds["probe_hits"], Is.EqualTo(new ScoreBounds(0.25, 1)));
+            Assert.That(table.Explainers.Select(e => table.Cells[(e, "probe_best_setting")]), Has.All.Matches<LeaderboardCell>(c => !c.IsBest && c.VersusBest is null), "oracles are never ranked");
+            Assert.That(table.Cells[("a", "probe_hits")].IsBest, Is.True);
+        }
+        finally
+        {
+            LvlmEval.Metrics.MetricRegistry.All.Unregister("role-probe");
+        }
+    }
 }
