@@ -13,7 +13,7 @@ namespace LvlmEval.Tests.Explainers.Causal;
 public sealed class CleannGraphTests
 {
     /// <summary>Attention rows for the observed nodes from edges (parent, child, weight) over <paramref name="nodes"/> variables.</summary>
-    private static float[] Attention(int nodes, (int From, int To, double W)[] edges, int[] observed)
+    internal static float[] Attention(int nodes, (int From, int To, double W)[] edges, int[] observed)
     {
         var m = new double[nodes, nodes]; // M = (I − B)⁻¹ by forward substitution (nodes are in causal order)
         for (int i = 0; i < nodes; i++)
