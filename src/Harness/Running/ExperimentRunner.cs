@@ -6,6 +6,7 @@ using LvlmEval.Harness.Configuration;
 using LvlmEval.Results;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models;
+using LvlmEval.Metrics.Reliance;
 using LvlmEval.Tensors;
 
 namespace LvlmEval.Harness.Running;
@@ -61,6 +62,7 @@ public static class ExperimentRunner
         Manifest.Write(manifestPath, manifest);
 
         var datasets = config.Datasets.Select(d => (Spec: d, Entries: Entries(d, options))).ToList();
+        var otherImages = datasets.ToDictionary(d => d.Spec.Name, d => OtherImages(config, d.Spec, d.Entries, options));
         int total = config.Models.Count * datasets.Sum(d => d.Entries.Count);
         var writer = new ChunkWriter(folder, shard, shardCount, done.NextChunk);
         var processor = new SampleProcessor(config, runId, timings);
@@ -105,7 +107,7 @@ public static class ExperimentRunner
                             var current = model;
                             queue.Submit(() => entry.Error is { } error
                                 ? new SampleResult(null, [], [], [], [new ErrorRecord(modelSpec.Name, spec.Name, id, null, "load", error.ToString(), 0, 0)])
-                                : processor.Process(current, modelSpec, spec, entry.Sample!, needRow, pending),
+                                : processor.Process(current, modelSpec, spec, entry.Sample!, needRow, pending, otherImages[spec.Name]),
                                 $"{modelSpec.Name} · {spec.Name} · {id}");
                         }
                     // One model's samples finish before the next model loads.
@@ -160,6 +162,14 @@ public static class ExperimentRunner
             }
         }
         return model;
+    }
+
+    // The other-image pool spans every shard's samples, so a sample's replacement image does not depend on the shard that runs it.
+    private static OtherImagePool? OtherImages(ExperimentConfig config, DatasetSpec spec, List<DatasetEntry> entries, RunOptions options)
+    {
+        if (!config.Metrics.Any(m => m.Instance is BehaviouralRelianceMetric { OtherImage: true })) return null;
+        var all = options.ShardCount == 1 ? entries : Entries(spec, options with { ShardIndex = 0, ShardCount = 1 });
+        return new OtherImagePool(all.Where(e => e.Sample is not null).Select(e => e.Sample!));
     }
 
     internal static List<DatasetEntry> Entries(DatasetSpec spec, RunOptions options)

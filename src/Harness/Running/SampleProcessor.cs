@@ -20,7 +20,7 @@ namespace LvlmEval.Harness.Running;
 internal sealed class SampleProcessor(ExperimentConfig config, string runId, RunTimings timings)
 {
     public SampleResult Process(LlavaModel model, ModelSpec modelSpec, DatasetSpec dataset, Sample sample, bool needSampleRow,
-        IReadOnlyList<ComponentSpec<IExplainer>> explainers)
+        IReadOnlyList<ComponentSpec<IExplainer>> explainers, OtherImagePool? otherImages)
     {
         string modelName = modelSpec.Name;
         string? edit = modelSpec.EditLabel;
@@ -70,10 +70,22 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
         var generationTime = clock.Elapsed;
         timings.AddGeneration(generationTime);
         int seed = SampleSeeds.For(config.Seed, modelName, dataset.Name, sample.Id);
+        LvlmEval.Imaging.RgbImage? otherImage = null;
+        if (needSampleRow && otherImages?.ImageFor(sample, seed) is { } other)
+        {
+            try
+            {
+                otherImage = other.Load();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                errors.Add(Error(null, "load-other-image", e));
+            }
+        }
         var context = new MetricContext
         {
             Model = model, Prepared = input.Prepared, Image = input.Image, Sample = sample,
-            AnswerIds = generation.TokenIds, AnswerText = generation.Text, Seed = seed, Hooks = hooks,
+            AnswerIds = generation.TokenIds, AnswerText = generation.Text, Seed = seed, Hooks = hooks, OtherImage = otherImage,
         };
 
         SampleRecord? row = null;
