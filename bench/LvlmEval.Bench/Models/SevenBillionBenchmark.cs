@@ -19,8 +19,8 @@ namespace LvlmEval.Bench.Models;
 /// </summary>
 public sealed class SevenBillionBenchmark : IBenchmark
 {
-    private const int TextTokens = 40, NewTokens = 16;
-    private const int Hidden = 4096, Intermediate = 11008, Layers = 32, Heads = 32, Vocab = 32064;
+    internal const int TextTokens = 40, NewTokens = 16;
+    internal const int Hidden = 4096, Intermediate = 11008, Layers = 32, Heads = 32, Vocab = 32064;
     private const int VisionHidden = 1024, VisionIntermediate = 4096, VisionLayers = 24, VisionHeads = 16, Patch = 14, Image = 336;
 
     public string Name => "llava-7b";
@@ -173,7 +173,7 @@ public sealed class SevenBillionBenchmark : IBenchmark
     }
 
     /// <summary>config.json of llava-hf/llava-1.5-7b-hf (generation never meets EOS: the random model should decode all 16 tokens).</summary>
-    private static JsonObject ConfigJson() => new()
+    internal static JsonObject ConfigJson() => new()
     {
         ["architectures"] = new JsonArray("LlavaForConditionalGeneration"), ["model_type"] = "llava", ["image_token_index"] = 32000,
         ["projector_hidden_act"] = "gelu", ["vision_feature_layer"] = -2, ["vision_feature_select_strategy"] = "default", ["torch_dtype"] = "float16",
