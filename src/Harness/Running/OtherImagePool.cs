@@ -6,7 +6,8 @@ namespace LvlmEval.Harness.Running;
 /// The replacement images of the behavioural-reliance <c>other_image</c> condition for one dataset. The rule: the
 /// candidates are the distinct <see cref="Sample.ImageId"/>s of the run's whole selection of the dataset (all shards),
 /// sorted ordinally, without the sample's own image id; the sample gets candidate number <c>seed mod count</c>, where
-/// the seed is the sample's seed (<see cref="SampleSeeds"/>). Each image id's image is that of its sample with the
+/// the seed is the sample's seed shared by every model (<see cref="SampleSeeds.ForEveryModel"/>), so models compared
+/// sample by sample face the same other image. Each image id's image is that of its sample with the
 /// ordinally smallest id. The choice thus depends only on the selection and the key, never on the shard or the order
 /// samples are processed in, and is never the sample's own image.
 /// </summary>
@@ -27,9 +28,12 @@ public sealed class OtherImagePool
     /// <summary>The image id chosen for <paramref name="sample"/> with <paramref name="seed"/>, or null when the dataset holds no other image.</summary>
     public string? ImageIdFor(Sample sample, int seed)
     {
-        string own = sample.ImageId;
-        var candidates = _imageIds.Where(id => !string.Equals(id, own, StringComparison.Ordinal)).ToArray();
-        return candidates.Length == 0 ? null : candidates[(int)((uint)seed % (uint)candidates.Length)];
+        // Candidate k of the list without the own id is entry k of the full list, or k + 1 from the own id's place on.
+        int own = Array.BinarySearch(_imageIds, sample.ImageId, StringComparer.Ordinal);
+        int count = own >= 0 ? _imageIds.Length - 1 : _imageIds.Length;
+        if (count == 0) return null;
+        int k = (int)((uint)seed % (uint)count);
+        return _imageIds[own >= 0 && k >= own ? k + 1 : k];
     }
 
     /// <summary>The image chosen for <paramref name="sample"/> with <paramref name="seed"/>, or null when the dataset holds no other image.</summary>

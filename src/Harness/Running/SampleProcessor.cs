@@ -71,7 +71,7 @@ internal sealed class SampleProcessor(ExperimentConfig config, string runId, Run
         timings.AddGeneration(generationTime);
         int seed = SampleSeeds.For(config.Seed, modelName, dataset.Name, sample.Id);
         LvlmEval.Imaging.RgbImage? otherImage = null;
-        if (needSampleRow && otherImages?.ImageFor(sample, seed) is { } other)
+        if (needSampleRow && otherImages?.ImageFor(sample, SampleSeeds.ForEveryModel(config.Seed, dataset.Name, sample.Id)) is { } other)
         {
             try
             {

@@ -16,4 +16,11 @@ public static class SampleSeeds
         }
         return (int)(hash & 0x7fffffff);
     }
+
+    /// <summary>
+    /// A seed shared by every model for one (dataset, sample): draws that models are compared on sample by sample (the
+    /// reliance condition's other image) must be the same draw for each model.
+    /// </summary>
+    public static int ForEveryModel(int experimentSeed, string dataset, string sampleId) =>
+        For(experimentSeed, "\u001e every model", dataset, sampleId);
 }
