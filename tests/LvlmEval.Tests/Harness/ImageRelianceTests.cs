@@ -43,27 +43,8 @@ public sealed class ImageRelianceTests
             int[] answer = System.Text.Json.JsonSerializer.Deserialize<int[]>(row.AnswerTokenIds)!;
             // Blank = every pixel the normalisation mean, i.e. exactly zero after normalisation.
             var blank = prepared with { Pixels = new Tensor(prepared.Pixels.Shape.ToArray()) };
-            double expected = LogProbability(model, prepared, answer) - LogProbability(model, blank, answer);
+            double expected = ReferenceLogSoftmax.AnswerLogProbability(model, prepared, answer) - ReferenceLogSoftmax.AnswerLogProbability(model, blank, answer);
             Assert.That(row.ImageReliance!.Value, Is.EqualTo(expected).Within(1e-4), $"{row.Model}/{row.SampleId}");
         }
-    }
-
-    /// <summary>Σ_t log softmax(logits_t)[y_t] from the full logits of one forward over prompt + answer.</summary>
-    private static double LogProbability(LlavaModel model, PreparedInput prepared, int[] answer)
-    {
-        var logits = model.Forward(prepared, answer, new TraceOptions()).Logits;
-        int vocabulary = logits.Dim(2), promptLength = prepared.TokenIds.Length;
-        var data = logits.Data.ToArray();
-        double total = 0;
-        for (int t = 0; t < answer.Length; t++)
-        {
-            int offset = (promptLength - 1 + t) * vocabulary;
-            double max = double.NegativeInfinity;
-            for (int v = 0; v < vocabulary; v++) max = Math.Max(max, data[offset + v]);
-            double sum = 0;
-            for (int v = 0; v < vocabulary; v++) sum += Math.Exp(data[offset + v] - max);
-            total += data[offset + answer[t]] - max - Math.Log(sum);
-        }
-        return total;
     }
 }

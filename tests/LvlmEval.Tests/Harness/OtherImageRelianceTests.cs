@@ -65,7 +65,7 @@ public sealed class OtherImageRelianceTests
             int[] answer = System.Text.Json.JsonSerializer.Deserialize<int[]>(row.AnswerTokenIds)!;
             var original = model.Prepare(sample.Image.Load(), sample.Prompt, PromptTemplate.Auto);
             var swapped = model.Prepare(other.Image.Load(), sample.Prompt, PromptTemplate.Auto);
-            double expected = LogProbability(model, swapped, answer) - LogProbability(model, original, answer);
+            double expected = ReferenceLogSoftmax.AnswerLogProbability(model, swapped, answer) - ReferenceLogSoftmax.AnswerLogProbability(model, original, answer);
             Assert.That(Score(run, sample.Id, "reliance_other_image_logprob_delta"), Is.EqualTo(expected).Within(1e-4), $"{sample.Id}: delta");
             bool changed = !model.Generate(swapped, answer.Length).TokenIds.AsSpan().SequenceEqual(answer);
             Assert.That(Score(run, sample.Id, "reliance_other_image_answer_changed"), Is.EqualTo(changed ? 1 : 0), $"{sample.Id}: answer changed");
@@ -91,23 +91,4 @@ public sealed class OtherImageRelianceTests
 
     private static double Score(RunResults run, string sampleId, string metric) =>
         run.Scores.Single(s => s.SampleId == sampleId && s.Metric == metric && s.TokenIndex == -1).Value;
-
-    /// <summary>Σ_t log softmax(logits_t)[y_t] from the full logits of one forward over prompt + answer.</summary>
-    private static double LogProbability(LlavaModel model, PreparedInput prepared, int[] answer)
-    {
-        var logits = model.Forward(prepared, answer, new TraceOptions()).Logits;
-        int vocabulary = logits.Dim(2), promptLength = prepared.TokenIds.Length;
-        var data = logits.Data.ToArray();
-        double total = 0;
-        for (int t = 0; t < answer.Length; t++)
-        {
-            int offset = (promptLength - 1 + t) * vocabulary;
-            double max = double.NegativeInfinity;
-            for (int v = 0; v < vocabulary; v++) max = Math.Max(max, data[offset + v]);
-            double sum = 0;
-            for (int v = 0; v < vocabulary; v++) sum += Math.Exp(data[offset + v] - max);
-            total += data[offset + answer[t]] - max - Math.Log(sum);
-        }
-        return total;
-    }
 }

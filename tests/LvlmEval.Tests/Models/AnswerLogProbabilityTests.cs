@@ -26,11 +26,7 @@ public sealed class AnswerLogProbabilityTests
         int s = prompt.Length + answer.Length, v = TinyLlava.VocabSize;
         double Truth(int b, int t)
         {
-            var row = logits.AsSpan((b * s + prompt.Length - 1 + t) * v, v);
-            double max = double.NegativeInfinity, sum = 0;
-            foreach (double x in row) max = Math.Max(max, x);
-            foreach (double x in row) sum += Math.Exp(x - max);
-            return row[answer[t]] - max - Math.Log(sum);
+            return ReferenceLogSoftmax.At(logits.AsSpan((b * s + prompt.Length - 1 + t) * v, v), answer[t]);
         }
 
         var prepared = model.FromTokenIds(prompt, pixels);
