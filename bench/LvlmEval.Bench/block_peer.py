@@ -2,6 +2,8 @@
 
 Usage: block_peer.py THREADS HIDDEN HEADS KV_HEADS INTERMEDIATE SEQ [forward]  → prints JSON {forward, forward_backward}
 (median seconds; with "forward", only the forward is timed).
+       block_peer.py THREADS HIDDEN HEADS KV_HEADS INTERMEDIATE SEQ serve  → prints {torch}, then answers each "forward"
+line on stdin with {seconds} of one forward, so the caller can alternate single runs with its own.
 """
 import json
 import math
@@ -81,7 +83,15 @@ def forward_backward():
     block(x).sum().backward()
 
 
-if sys.argv[7:8] == ["forward"]:
+if sys.argv[7:8] == ["serve"]:
+    print(json.dumps({"torch": torch.__version__}), flush=True)
+    for line in sys.stdin:
+        if line.strip() != "forward":
+            break
+        t = time.perf_counter()
+        forward()
+        print(json.dumps({"seconds": time.perf_counter() - t}), flush=True)
+elif sys.argv[7:8] == ["forward"]:
     print(json.dumps({"forward": median_seconds(forward), "torch": torch.__version__}))
 else:
     print(json.dumps({"forward": median_seconds(forward), "forward_backward": median_seconds(forward_backward), "torch": torch.__version__}))

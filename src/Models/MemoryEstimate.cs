@@ -48,8 +48,11 @@ public static class MemoryEstimator
     /// <summary>Tokens a generation estimate decodes.</summary>
     public const int DefaultNewTokens = 16;
 
-    /// <summary>The .NET runtime, OpenBLAS thread buffers, tokenizer and image: measured near 0.3 GB on the tiny models.</summary>
-    public const long RuntimeBytes = 400L << 20;
+    /// <summary>
+    /// The .NET runtime, OpenBLAS thread buffers, tokenizer and image (measured near 0.3 GB on the tiny models), plus the
+    /// buffer products with half-width weights widen into (<see cref="WeightMatrix.WideningBufferBytes"/>).
+    /// </summary>
+    public const long RuntimeBytes = (400L << 20) + WeightMatrix.WideningBufferBytes;
 
     /// <summary>Pool size classes and fragmentation on top of the counted activations.</summary>
     public const double ActivationSlack = 1.25;

@@ -51,6 +51,12 @@ public sealed unsafe class WeightMatrix
     /// <summary>Whether <paramref name="dtype"/> is one of the half-width float types kept as stored (F16, BF16).</summary>
     public static bool IsHalfWidthType(SafetensorsDType dtype) => dtype is SafetensorsDType.F16 or SafetensorsDType.BF16;
 
+    /// <summary>
+    /// Bytes of the float32 buffer that products with half-width matrices widen weight blocks into and keep for the next
+    /// product, at most (one buffer per product running at the same time).
+    /// </summary>
+    public const long WideningBufferBytes = sizeof(float) * (long)Kernels.WidenedGemm.BlockFloats;
+
     /// <summary>Number of rows (output features of a linear layer, vocabulary of an embedding).</summary>
     public int Rows { get; }
 

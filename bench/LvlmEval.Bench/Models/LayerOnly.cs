@@ -21,12 +21,17 @@ internal sealed class LayerOnly : IDisposable
         _layer = new DecoderLayer(_loader.Root.Pp(layout.LanguageModel).Pp("layers").Pp(0), config.Text, config.Source);
     }
 
-    /// <summary>Median seconds of the layer's forward over a random hidden state of <paramref name="sequence"/> tokens.</summary>
-    public double MedianForwardSeconds(int sequence)
+    /// <summary>Times one forward of the layer over a random hidden state of <paramref name="sequence"/> tokens per call (inputs made once).</summary>
+    public Func<double> ForwardTimer(int sequence)
     {
         var x = Ops.Mul(Tensor.Randn(new Random(1), 1, sequence, _config.HiddenSize), 0.5f);
         var (cos, sin) = new RotaryEmbedding(_config).Tables(Enumerable.Range(0, sequence).ToArray());
-        return Timing.MedianSeconds(() => _layer.Forward(x, cos, sin, null, 0));
+        return () =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            _layer.Forward(x, cos, sin, null, 0);
+            return clock.Elapsed.TotalSeconds;
+        };
     }
 
     public void Dispose() => _loader.Dispose();

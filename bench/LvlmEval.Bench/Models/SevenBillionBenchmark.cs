@@ -40,23 +40,12 @@ public sealed class SevenBillionBenchmark : IBenchmark
                               $"{(stage["estimate"] is null ? "" : (stage.AsObject().Number("estimate") / 1e9).ToString("F2")),12}");
         Console.WriteLine($"a gradient trace keeping every layer's activations is estimated at {r["full_trace_estimate_gb"]} GB");
         if (r["skipped"] is { } skipped) Console.WriteLine($"relevancy not run: {skipped}");
-        LayerAgainstTorch();
+        SevenBillionLayerBenchmark.Compare(Folder, rounds: 1);
         if (Environment.GetEnvironmentVariable("LVLMEVAL_BENCH_DELETE") == "1")
         {
             Directory.Delete(Folder, recursive: true);
             Console.WriteLine($"deleted {Folder}");
         }
-    }
-
-    private static void LayerAgainstTorch()
-    {
-        int threads = Timing.Threads, sequence = 576 + TextTokens;
-        using var model = new LayerOnly(Folder);
-        double ours = model.MedianForwardSeconds(sequence);
-        var peer = JsonDocument.Parse(PeerProcess.RunPython("block_peer.py", threads.ToString(), Hidden.ToString(), Heads.ToString(),
-            Heads.ToString(), Intermediate.ToString(), sequence.ToString(), "forward")).RootElement;
-        double torch = peer.GetProperty("forward").GetDouble();
-        Console.WriteLine($"one decoder layer, {sequence} tokens: ours (F16 weights kept half-width) {ours:F3} s, torch float32 {torch:F3} s, ratio {ours / torch:F3} (target ≤ 1.0)");
     }
 
     private static void Measure(JsonObject request)

@@ -9,33 +9,40 @@ namespace LvlmEval.Tensors.Kernels;
 /// <list type="bullet">
 /// <item>few rows (decoding one token): each weight row is widened into a small per-thread buffer and dotted with every
 /// input row, so the weights stream from memory once at half the bytes of float32;</item>
-/// <item>many rows (prefill, batches): W is widened one block (a panel of up to 1024 rows, cut into column ranges) at a
-/// time into a cache-sized buffer and multiplied by OpenBLAS sgemm; widening costs O(out·in) against the product's
-/// O(rows·out·in), and the panels are tall so the activations are repacked by sgemm only a few times.</item>
+/// <item>many rows (prefill, batches, backward): W is widened into one reused buffer of up to <see cref="BlockFloats"/>
+/// floats, whole when it fits, else in blocks that span the whole inner dimension, and each block is one OpenBLAS sgemm
+/// call writing its own columns of the output. Widening costs O(out·in) against the product's O(rows·out·in).</item>
 /// </list>
 /// </summary>
 internal static class WidenedGemm
 {
-    /// <summary>Up to this many input rows use dot products instead of sgemm panels.</summary>
+    /// <summary>Up to this many input rows use dot products instead of sgemm.</summary>
     public const int DotRows = 4;
 
-    /// <summary>Weight rows per widened panel, at most: the product's extra cost per sgemm call is ≈ 1 / panel rows of its arithmetic.</summary>
-    internal const int MaxPanelRows = 1024;
+    /// <summary>
+    /// Floats in a widening buffer, at most (64 MiB): a 4096 × 4096 projection of a 7B model in one block. Each block is one
+    /// sgemm call, and between calls OpenBLAS's threads and the widening take turns on the cores, so the fewer blocks the
+    /// better; the buffer is kept for the next product (<see cref="WeightMatrix.WideningBufferBytes"/>).
+    /// </summary>
+    internal const int BlockFloats = 1 << 24;
 
-    /// <summary>Floats per widened block (8 MiB): a quarter of the shared L3, beside sgemm's own packed buffers.</summary>
-    internal const int BlockFloats = 1 << 21;
-
-    /// <summary>Columns per block, at least (keeps each call's K long enough for sgemm's inner kernel).</summary>
-    private const int MinBlockColumns = 256;
-
-    /// <summary>y [rows, out] = x [rows, in] · Wᵀ.</summary>
-    public static void Forward(ReadOnlySpan<float> x, int rows, WeightMatrix w, Span<float> y)
+    /// <summary>y [rows, out] = x [rows, in] · Wᵀ (<paramref name="blockFloats"/>: a smaller widening buffer, for tests).</summary>
+    public static void Forward(ReadOnlySpan<float> x, int rows, WeightMatrix w, Span<float> y, int blockFloats = BlockFloats)
     {
         int outF = w.Rows, inF = w.Columns;
         if (rows == 0 || outF == 0) return;
         if (inF == 0) { y[..(rows * outF)].Clear(); return; }
         if (rows <= DotRows) ForwardByDots(x.ToArray(), rows, w, y);
-        else ForwardByPanels(x, rows, w, y);
+        else Product(x, rows, w, transposed: true, y, blockFloats);
+    }
+
+    /// <summary>gx [rows, in] = g [rows, out] · W (the input gradient of y = x · Wᵀ; W is frozen, so it needs no gradient).</summary>
+    public static void BackwardInput(ReadOnlySpan<float> g, int rows, WeightMatrix w, Span<float> gx, int blockFloats = BlockFloats)
+    {
+        int outF = w.Rows, inF = w.Columns;
+        if (rows == 0 || inF == 0) return;
+        if (outF == 0) { gx[..(rows * inF)].Clear(); return; }
+        Product(g, rows, w, transposed: false, gx, blockFloats);
     }
 
     private static unsafe void ForwardByDots(float[] x, int rows, WeightMatrix w, Span<float> y)
@@ -59,70 +66,63 @@ internal static class WidenedGemm
         }
     }
 
-    private static void ForwardByPanels(ReadOnlySpan<float> x, int rows, WeightMatrix w, Span<float> y)
+    /// <summary>
+    /// c [rows, n] = a [rows, k] · Wᵀ (<paramref name="transposed"/>: n = out, k = in) or a · W (n = in, k = out), one
+    /// block of c's columns at a time: the block's rows (Wᵀ) or columns (W) of the weight, over the whole of k, widened
+    /// and multiplied in one sgemm call that overwrites those columns of c, so no call accumulates into another's output.
+    /// </summary>
+    private static void Product(ReadOnlySpan<float> a, int rows, WeightMatrix w, bool transposed, Span<float> c, int blockFloats)
     {
-        int outF = w.Rows, inF = w.Columns;
-        var (panelRows, blockColumns) = Blocking(outF, inF);
-        var panel = ArrayPool<float>.Shared.Rent(panelRows * blockColumns);
+        int n = transposed ? w.Rows : w.Columns, k = transposed ? w.Columns : w.Rows;
+        int step = BlockWidth(n, k, blockFloats);
+        var buffer = TakeBuffer(step * k);
         try
         {
-            for (int first = 0; first < outF; first += panelRows)
+            for (int first = 0; first < n; first += step)
             {
-                int count = Math.Min(panelRows, outF - first);
-                for (int column = 0; column < inF; column += blockColumns)
-                {
-                    int width = Math.Min(blockColumns, inF - column);
-                    Widen(w, first, count, column, width, panel);
-                    // y[:, first .. first + count] (+)= x[:, column .. column + width] · blockᵀ, in place through the
-                    // leading dimensions; the first column block overwrites.
-                    Gemm.Run(false, true, rows, count, width, 1f, x.Slice(column, (rows - 1) * inF + width), inF,
-                        panel.AsSpan(0, count * width), width, column == 0 ? 0f : 1f,
-                        y.Slice(first, (rows - 1) * outF + count), outF);
-                }
+                int width = Math.Min(step, n - first);
+                var block = buffer.AsSpan(0, width * k);
+                if (transposed) Widen(w, first, width, 0, w.Columns, buffer);
+                else Widen(w, 0, w.Rows, first, width, buffer);
+                // c[:, first .. first + width] = a · block (ᵀ), in place through the leading dimensions.
+                Gemm.Run(false, transposed, rows, width, k, 1f, a[..(rows * k)], k, block, transposed ? k : width, 0f,
+                    c.Slice(first, (rows - 1) * n + width), n);
             }
         }
-        finally { ArrayPool<float>.Shared.Return(panel); }
-    }
-
-    /// <summary>gx [rows, in] = g [rows, out] · W (the input gradient of y = x · Wᵀ; W is frozen, so it needs no gradient).</summary>
-    public static void BackwardInput(ReadOnlySpan<float> g, int rows, WeightMatrix w, Span<float> gx)
-    {
-        int outF = w.Rows, inF = w.Columns;
-        if (rows == 0 || inF == 0) return;
-        if (outF == 0) { gx[..(rows * inF)].Clear(); return; }
-        var (panelRows, blockColumns) = Blocking(outF, inF);
-        var panel = ArrayPool<float>.Shared.Rent(panelRows * blockColumns);
-        try
-        {
-            for (int first = 0; first < outF; first += panelRows)
-            {
-                int count = Math.Min(panelRows, outF - first);
-                for (int column = 0; column < inF; column += blockColumns)
-                {
-                    int width = Math.Min(blockColumns, inF - column);
-                    Widen(w, first, count, column, width, panel);
-                    // gx[:, column .. column + width] += g[:, first .. first + count] · block (the first row panel overwrites).
-                    Gemm.Run(false, false, rows, width, count, 1f, g.Slice(first, (rows - 1) * outF + count), outF,
-                        panel.AsSpan(0, count * width), width, first == 0 ? 0f : 1f,
-                        gx.Slice(column, (rows - 1) * inF + width), inF);
-                }
-            }
-        }
-        finally { ArrayPool<float>.Shared.Return(panel); }
+        finally { ReturnBuffer(buffer); }
     }
 
     /// <summary>
-    /// Rows and columns of one widened block. Each sgemm call repacks the activations (or rereads the output) once, a
-    /// cost of O(rows · columns) against O(rows · panel rows · columns) arithmetic, so the overhead falls as 1 / panel
-    /// rows: panels of up to <see cref="MaxPanelRows"/> weight rows (balanced so the last is not a sliver), and the
-    /// columns cut to keep the block within <see cref="BlockFloats"/> so it stays in cache between widening and sgemm.
+    /// Output columns per block: all <paramref name="n"/> when n × <paramref name="k"/> fits <see cref="BlockFloats"/>,
+    /// else balanced blocks (the last not a sliver) of at most BlockFloats / k, rounded to whole vectors.
     /// </summary>
-    internal static (int PanelRows, int BlockColumns) Blocking(int outF, int inF)
+    internal static int BlockWidth(int n, int k, int blockFloats = BlockFloats)
     {
-        int panels = (outF + MaxPanelRows - 1) / MaxPanelRows;
-        int panelRows = (outF + panels - 1) / panels;
-        int blockColumns = Math.Min(inF, Math.Max(MinBlockColumns, BlockFloats / panelRows));
-        return (panelRows, blockColumns);
+        long most = Math.Max(1, blockFloats / k);
+        if (n <= most) return n;
+        int blocks = (int)((n + most - 1) / most);
+        int width = (n + blocks - 1) / blocks;
+        int rounded = (width + Parallelism.Alignment - 1) / Parallelism.Alignment * Parallelism.Alignment;
+        return rounded <= most ? rounded : width;
+    }
+
+    // Widening buffers kept between products, one per product that ran at the same time as others (samples in parallel),
+    // so their pages are faulted in once (a fresh 64 MiB array is 16 384 pages to fault in, at every product).
+    private static readonly Stack<float[]> Spares = new();
+
+    /// <summary>A kept buffer of at least <paramref name="floats"/> floats (one too small is dropped), else a new one.</summary>
+    private static float[] TakeBuffer(int floats)
+    {
+        lock (Spares)
+        {
+            if (Spares.TryPop(out var buffer) && buffer.Length >= floats) return buffer;
+        }
+        return GC.AllocateUninitializedArray<float>(floats);
+    }
+
+    private static void ReturnBuffer(float[] buffer)
+    {
+        lock (Spares) Spares.Push(buffer);
     }
 
     /// <summary>Widens rows [first, first + count), columns [column, column + width) into <paramref name="block"/> (count × width), split across the cores.</summary>

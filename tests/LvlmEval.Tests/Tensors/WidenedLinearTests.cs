@@ -1,4 +1,5 @@
 using LvlmEval.Tensors;
+using LvlmEval.Tensors.Kernels;
 using LvlmEval.Tensors.Safetensors;
 using LvlmEval.Tests.Infrastructure;
 
@@ -7,7 +8,7 @@ namespace LvlmEval.Tests.Tensors;
 /// <summary>
 /// Linear layers and embedding lookups on F16/BF16 weights read in place from a safetensors file: outputs and input
 /// gradients match a float64 product of the stored values (widened by the file reader, itself checked against Python),
-/// for one row (dot products), a few rows, and many rows over several widened panels.
+/// for one row (dot products), a few rows, and many rows in one or many widened blocks.
 /// </summary>
 public sealed class WidenedLinearTests
 {
@@ -15,9 +16,9 @@ public sealed class WidenedLinearTests
     [TestCase(SafetensorsDType.BF16, 3, 33, 24)]
     [TestCase(SafetensorsDType.F16, 37, 33, 24)]
     [TestCase(SafetensorsDType.BF16, 2, 40, 70_000, TestName = "BF16, two rows, 70 000 inputs")]
-    [TestCase(SafetensorsDType.F16, 7, 40, 70_000, TestName = "F16, seven rows over three widened panels")]
-    [TestCase(SafetensorsDType.BF16, 7, 40, 70_000, TestName = "BF16, seven rows over three widened panels")]
-    [TestCase(SafetensorsDType.F16, 6, 1030, 4100, TestName = "F16, six rows over two row panels of two column blocks each")]
+    [TestCase(SafetensorsDType.F16, 7, 40, 70_000, TestName = "F16, seven rows, 70 000 inputs")]
+    [TestCase(SafetensorsDType.BF16, 7, 40, 70_000, TestName = "BF16, seven rows, 70 000 inputs")]
+    [TestCase(SafetensorsDType.F16, 6, 1030, 4100, TestName = "F16, six rows, 1030 × 4100")]
     public void OutputAndInputGradientMatchFloat64ProductOfStoredValues(SafetensorsDType dtype, int rows, int outF, int inF)
     {
         using var dir = new TempDir("widened-linear");
@@ -29,12 +30,6 @@ public sealed class WidenedLinearTests
         var bias = file.ReadTensor("b");
         var stored = file.ReadTensor("w").ToArray();
         Assert.That(weight.IsHalfWidth && weight.StoredType == dtype && weight.Rows == outF && weight.Columns == inF);
-        if (outF > 1000)
-        {
-            // The case exists to cross both kinds of block boundary; it must keep doing so if the blocking changes.
-            var (panelRows, blockColumns) = LvlmEval.Tensors.Kernels.WidenedGemm.Blocking(outF, inF);
-            Assert.That(panelRows < outF && blockColumns < inF, $"blocking {panelRows} × {blockColumns} covers the matrix in one block");
-        }
 
         using var on = Autograd.Enable();
         var x = Tensor.Randn(rng, rows, inF);
@@ -61,6 +56,46 @@ public sealed class WidenedLinearTests
         TensorAssert.Close(x.Grad!.Data, expectedGx, tolerance, "input gradient");
         var expectedGb = Enumerable.Range(0, outF).Select(o => Enumerable.Range(0, rows).Sum(r => (double)gs[r * outF + o])).ToArray();
         TensorAssert.Close(bias.Grad!.Data, expectedGb, 1e-5, "bias gradient");
+    }
+
+    /// <summary>
+    /// A widening buffer far smaller than the matrix: the forward widens it in blocks of weight rows and the input gradient
+    /// in blocks of weight columns, each block one sgemm call writing its own output columns (the last block narrower).
+    /// </summary>
+    [TestCase(SafetensorsDType.F16, 6, 1030, 70)]
+    [TestCase(SafetensorsDType.BF16, 9, 70, 1030)]
+    public void ProductsOverManyWidenedBlocksMatchFloat64ProductOfStoredValues(SafetensorsDType dtype, int rows, int outF, int inF)
+    {
+        const int blockFloats = 20_000;
+        using var dir = new TempDir("widened-blocks");
+        var rng = new Random(outF);
+        var path = dir.File("w.safetensors");
+        SafetensorsWriter.Save(path, [("w", Tensor.Randn(rng, outF, inF))], dtype: dtype);
+        using var file = SafetensorsFile.Open(path);
+        var weight = file.MapMatrix("w");
+        var stored = file.ReadTensor("w").ToArray();
+        // Both products must cross block boundaries, or the case tests nothing the single-block cases do not.
+        Assert.That(WidenedGemm.BlockWidth(outF, inF, blockFloats), Is.LessThan(outF / 2), "forward blocks");
+        Assert.That(WidenedGemm.BlockWidth(inF, outF, blockFloats), Is.LessThan(inF / 2), "input-gradient blocks");
+
+        var x = Tensor.Randn(rng, rows, inF).ToArray();
+        var g = Tensor.Randn(rng, rows, outF).ToArray();
+        var y = new float[rows * outF];
+        var gx = new float[rows * inF];
+        WidenedGemm.Forward(x, rows, weight, y, blockFloats);
+        WidenedGemm.BackwardInput(g, rows, weight, gx, blockFloats);
+
+        var expected = new double[rows * outF];
+        var expectedGx = new double[rows * inF];
+        for (int r = 0; r < rows; r++)
+            for (int o = 0; o < outF; o++)
+                for (int i = 0; i < inF; i++)
+                {
+                    expected[r * outF + o] += (double)x[r * inF + i] * stored[o * inF + i];
+                    expectedGx[r * inF + i] += (double)g[r * outF + o] * stored[o * inF + i];
+                }
+        TensorAssert.Close(y, expected, 2e-5, "output");
+        TensorAssert.Close(gx, expectedGx, 2e-5, "input gradient");
     }
 
     [TestCase(SafetensorsDType.F16)]
