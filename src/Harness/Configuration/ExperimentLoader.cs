@@ -1,6 +1,7 @@
 using LvlmEval.Datasets;
 using LvlmEval.Explainers;
 using LvlmEval.Common;
+using LvlmEval.Common.Registries;
 using LvlmEval.Harness.Plugins;
 using LvlmEval.Metrics;
 using LvlmEval.Metrics.Task;
@@ -61,10 +62,8 @@ public static class ExperimentLoader
             Generation = ReadGeneration(y, top.GetValueOrDefault("generation")),
             Models = Required(y, root, top, "models", "add a list of models with path: FOLDER").Select(n => ReadModel(y, n)).ToList().Also(l => Unique(l.Select(m => (m.Name, m.Location)), "model")),
             Datasets = Required(y, root, top, "datasets", "add a list of datasets with format: and root:").Select(n => ReadDataset(y, n)).ToList().Also(l => Unique(l.Select(d => (d.Name, d.Location)), "dataset")),
-            Explainers = Optional(y, top, "explainers").Select(n => ReadComponent(y, n, "explainer", ExplainerRegistry.All.Names,
-                (nm, p) => ExplainerRegistry.All.Create(nm, p))).ToList().Also(l => Unique(l.Select(e => (e.Name, e.Location)), "explainer")),
-            Metrics = Optional(y, top, "metrics").Select(n => ReadComponent(y, n, "metric", MetricRegistry.All.Names,
-                (nm, p) => MetricRegistry.All.Create(nm, p))).ToList().Also(l => Unique(l.Select(m => (m.Name, m.Location)), "metric")),
+            Explainers = ReadComponents(y, top, "explainers", ExplainerRegistry.All),
+            Metrics = ReadComponents(y, top, "metrics", MetricRegistry.All),
             Extract = top.TryGetValue("extract", out var extractNode) ? ExtractSection.Read(y, extractNode) : null,
         };
     }
@@ -151,8 +150,61 @@ public static class ExperimentLoader
             Settings: settings, Location: y.At(node));
     }
 
-    private static ComponentSpec<T> ReadComponent<T>(YamlNodes y, YamlNode node, string kind, IReadOnlyList<string> valid, Func<string, ParameterSet, T> create)
+    /// <summary>
+    /// The <c>explainers:</c> or <c>metrics:</c> section: a list of names (or name + parameters), or <c>all</c>. <c>all</c>
+    /// stands for every registered component (plugins included) with its default parameters, in registry order; as a
+    /// list item it stands for every registered component the list does not name itself, so
+    /// <c>[all, {name: rise, parameters: {masks: 64}}]</c> runs everything and configures rise.
+    /// </summary>
+    private static List<ComponentSpec<T>> ReadComponents<T>(YamlNodes y, Dictionary<string, YamlNode> top, string key, Registry<T> registry) where T : class
     {
+        if (!top.TryGetValue(key, out var node)) return [];
+        string kind = registry.Kind;
+        if (node is YamlScalarNode { Value: var text })
+        {
+            if (text != AllComponents) throw y.Error(node, $"{key} must be a list (lines starting with '- ') or '{AllComponents}', got '{text}'");
+            return registry.Names.Select(name => ReadComponent(y, node, name, registry)).ToList();
+        }
+        var items = y.Sequence(node, key).Children;
+        var named = items.Where(n => !IsAll(n)).Select(n => ReadComponent(y, n, null, registry)).ToList();
+        Unique(named.Select(c => (c.Name, c.Location)), kind);
+        var all = items.Where(IsAll).ToList();
+        if (all.Count > 1) throw y.Error(all[1], $"'{AllComponents}' is listed twice in {key}; keep one");
+        if (all.Count == 0) return named;
+        var explicitNames = named.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var result = new List<ComponentSpec<T>>();
+        int next = 0;
+        foreach (var item in items)
+        {
+            if (IsAll(item)) result.AddRange(registry.Names.Where(n => !explicitNames.Contains(n)).Select(n => ReadComponent(y, item, n, registry)));
+            else result.Add(named[next++]);
+        }
+        return result;
+    }
+
+    /// <summary>The word that stands for every registered explainer or metric.</summary>
+    public const string AllComponents = "all";
+
+    private static bool IsAll(YamlNode node) => node is YamlScalarNode { Value: AllComponents };
+
+    // implicitName: a component that "all" stands for (read with its defaults, located at the "all" line).
+    private static ComponentSpec<T> ReadComponent<T>(YamlNodes y, YamlNode node, string? implicitName, Registry<T> registry) where T : class
+    {
+        string kind = registry.Kind;
+        var valid = registry.Names;
+        Func<string, ParameterSet, T> create = (nm, p) => registry.Create(nm, p);
+        if (implicitName is not null)
+        {
+            var at = y.At(node);
+            try
+            {
+                return new ComponentSpec<T>(implicitName, new Dictionary<string, object?>(), create(implicitName, new ParameterSet($"{kind} '{implicitName}'", new Dictionary<string, object?>(), at)), at);
+            }
+            catch (ParameterException e)
+            {
+                throw new ExperimentConfigException(at, $"{StripLocation(e.Message, at)} (while building every {kind} for '{AllComponents}'; list the {kind}s instead)");
+            }
+        }
         // "- relevancy" is shorthand for "- name: relevancy".
         var map = node is YamlScalarNode ? new Dictionary<string, YamlNode> { ["name"] = node } : y.Mapping(node, kind, ComponentKeys);
         var name = y.RequiredString(map, node, "name", kind, $"add name: one of {string.Join(", ", valid)}");
@@ -181,9 +233,6 @@ public static class ExperimentLoader
         if (seq.Children.Count == 0) throw y.Error(node, $"'{key}' is empty; {fix}");
         return seq.Children;
     }
-
-    private static IEnumerable<YamlNode> Optional(YamlNodes y, Dictionary<string, YamlNode> top, string key) =>
-        top.TryGetValue(key, out var node) ? y.Sequence(node, key).Children : [];
 
     private static void Unique(IEnumerable<(string Name, string Location)> items, string kind)
     {

@@ -33,7 +33,8 @@ public sealed partial class ShippedExperimentTests
         var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "experiments", "quickstart.yaml"));
         var config = ExperimentLoader.Parse(PathLine().Replace(text, $"path: '{HarnessFixture.ModelA}'"), "quickstart.yaml");
         var builtIn = LvlmEval.Explainers.ExplainerRegistry.All.Names.Where(n => !n.StartsWith("test-", StringComparison.Ordinal));
-        Assert.That(config.Explainers.Select(e => e.Name), Is.EquivalentTo(builtIn));
+        // 'all' also covers the test methods other fixtures registered in this process; the shipped file covers the built-ins.
+        Assert.That(config.Explainers.Select(e => e.Name).Where(n => !n.StartsWith("test-", StringComparison.Ordinal)), Is.EquivalentTo(builtIn));
         // deletion-insertion stands for deletion and insertion (the same curves, both reported).
         var metrics = config.Metrics.Select(m => m.Name).SelectMany(n => n == "deletion-insertion" ? new[] { n, "deletion", "insertion" } : [n]);
         Assert.That(metrics, Is.EquivalentTo(LvlmEval.Metrics.MetricRegistry.All.Names.Where(n => !n.StartsWith("test-", StringComparison.Ordinal))));
