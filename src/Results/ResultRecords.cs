@@ -4,12 +4,14 @@ namespace LvlmEval.Results;
 /// One row of the <c>samples</c> table: a model's answer to one dataset sample and its task score; <see cref="Edit"/>
 /// names the hidden-state edits the model ran under (null: none), e.g. <c>project-away(objects=from-question,…)</c>;
 /// <see cref="ImageId"/> names the image the question asks about (questions sharing it are not independent: statistics
-/// resample images), null in runs written before the column existed, which then count each sample as its own image.
+/// resample images), null in runs written before the column existed, which then count each sample as its own image;
+/// <see cref="Seed"/> is the seed the sample's stochastic explainers and metrics drew from (<c>lvlm-eval explain --seed</c>
+/// with it recomputes the sample's maps exactly), null in runs written before the column existed.
 /// </summary>
 public sealed record SampleRecord(
     string RunId, string Model, string Dataset, string Split, string SampleId, string Question, string? QuestionType,
     string References, string Answer, string AnswerTokenIds, double TaskScore, double? ImageReliance, double GenerationMs, string? Edit = null,
-    string? ImageId = null);
+    string? ImageId = null, int? Seed = null);
 
 /// <summary>One row of the <c>scores</c> table; <see cref="Explainer"/> is "" for sample-level metrics and <see cref="TokenIndex"/> −1 for the sequence; <see cref="Edit"/> as in <see cref="SampleRecord"/>.</summary>
 public sealed record ScoreRecord(string RunId, string Model, string Dataset, string SampleId, string Explainer, string Metric, int TokenIndex, double Value, string? Edit = null);

@@ -97,13 +97,7 @@ public static partial class Ops
             var grads = new Tensor?[inputs.Length];
             if (x.RequiresGrad) { var gx = outF == 0 ? new Tensor(x.ShapeRef) : Tensor.Uninitialized(x.ShapeRef); Gemm.Dense(false, false, rows, inF, outF, g.Data, weight.Data, gx.Data); grads[0] = gx; }
             if (weight.RequiresGrad) { var gw = rows == 0 ? new Tensor(weight.ShapeRef) : Tensor.Uninitialized(weight.ShapeRef); Gemm.Dense(true, false, outF, inF, rows, g.Data, x.Data, gw.Data); grads[1] = gw; }
-            if (bias is { RequiresGrad: true })
-            {
-                var gb = new Tensor(bias.ShapeRef);
-                var gs = g.Data;
-                for (int r = 0; r < rows; r++) TensorPrimitives.Add(gb.Data, gs.Slice(r * outF, outF), gb.Data);
-                grads[2] = gb;
-            }
+            if (bias is { RequiresGrad: true }) grads[2] = RowBiasGradient(g, rows, outF, bias);
             return grads;
         });
     }

@@ -34,13 +34,7 @@ public static partial class Ops
                 WidenedGemm.BackwardInput(g.Data, rows, weight, gx.Data);
                 grads[0] = gx;
             }
-            if (bias is { RequiresGrad: true })
-            {
-                var gb = new Tensor(bias.ShapeRef);
-                var gs = g.Data;
-                for (int r = 0; r < rows; r++) TensorPrimitives.Add(gb.Data, gs.Slice(r * outF, outF), gb.Data);
-                grads[1] = gb;
-            }
+            if (bias is { RequiresGrad: true }) grads[1] = RowBiasGradient(g, rows, outF, bias);
             return grads;
         });
     }
@@ -65,6 +59,15 @@ public static partial class Ops
             weight.WidenRows(ids[i], 1, data.Slice(i * dim, dim));
         }
         return y;
+    }
+
+    /// <summary>The gradient of a bias added to every row (<see cref="AddRowBias"/>): the column sums of g [rows, out], row by row.</summary>
+    private static Tensor RowBiasGradient(Tensor g, int rows, int outF, Tensor bias)
+    {
+        var gb = new Tensor(bias.ShapeRef);
+        var gs = g.Data;
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(gb.Data, gs.Slice(r * outF, outF), gb.Data);
+        return gb;
     }
 
     private static void AddRowBias(Tensor y, int rows, int outF, Tensor bias)

@@ -5,6 +5,7 @@ using LvlmEval.Explainers;
 using LvlmEval.Common;
 using LvlmEval.Metrics;
 using LvlmEval.Metrics.Localisation;
+using LvlmEval.Metrics.Pipeline;
 using LvlmEval.Models.Llava;
 
 namespace LvlmEval.Tools;
@@ -17,7 +18,7 @@ public sealed record PointingResult(string Method, int Samples, double Accuracy,
     double TopPatchShare = double.NaN, double TopPatchShareChance = double.NaN);
 
 /// <summary>
-/// <c>explainers pointing --model DIR [--limit N] [--methods a,b] [--seed N]</c>: the pointing game on the Shapes test split —
+/// <c>explainers pointing --model DIR [--limit N] [--methods a,b] [--seed N] [--max-new-tokens N]</c>: the pointing game on the Shapes test split —
 /// for each question with an evidence mask, the model's greedy answer is explained and the sequence map's maximum
 /// (nearest upsampling of the patch map, tied maximal pixels drawn with the question's seed) hits when it lies within the
 /// metric's tolerance (15 px at 224 px, scaled to the input) of an evidence pixel, as published (Zhang et al. 2016).
@@ -25,7 +26,13 @@ public sealed record PointingResult(string Method, int Samples, double Accuracy,
 /// </summary>
 public static class ExplainersPointingCommand
 {
-    public const string Usage = "explainers pointing --model DIR [--limit N] [--methods relevancy,dexar,…] [--seed N]";
+    public const string Usage = "explainers pointing --model DIR [--limit N] [--methods relevancy,dexar,…] [--seed N] [--max-new-tokens N]";
+
+    /// <summary>Longest answer by default: Shapes answers are a word or two.</summary>
+    public const int DefaultMaxNewTokens = 4;
+
+    /// <summary>The dataset name the questions' seeds derive from (as in an experiment naming its Shapes dataset "shapes").</summary>
+    public const string Dataset = "shapes";
 
     /// <summary>The methods compared by default.</summary>
     public static readonly string[] DefaultMethods = ["relevancy", "dexar", "gradcam", "occlusion", "attention", "rollout", "logit-lens", "head-contribution", "input-x-gradient", "random", "center"];
@@ -34,7 +41,7 @@ public static class ExplainersPointingCommand
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
         string? model = null;
-        int limit = 100, seed = 0;
+        int limit = 100, seed = 0, maxNewTokens = DefaultMaxNewTokens;
         var methods = DefaultMethods;
         for (int i = 0; i < args.Count; i++)
         {
@@ -45,12 +52,13 @@ public static class ExplainersPointingCommand
                 case "--model": model = Next(); break;
                 case "--limit": limit = Int(); break;
                 case "--seed": seed = Int(); break;
+                case "--max-new-tokens": maxNewTokens = Int(); break;
                 case "--methods": methods = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}");
             }
         }
         if (model is null) throw new ArgumentException($"--model is required. Usage: {Usage}");
-        var results = Evaluate(LlavaModel.Load(model), methods, limit, seed);
+        var results = Evaluate(LlavaModel.Load(model), ModelName(model), methods, limit, seed, maxNewTokens);
         output.WriteLine($"pointing game, Shapes test split, {results[0].Samples} questions with evidence, model {model}");
         output.WriteLine($"{"method",-20} {"hit rate",9} {"chance",8} {"top share",10} {"chance",8} {"ms/sample",10}");
         foreach (var r in results)
@@ -59,13 +67,27 @@ public static class ExplainersPointingCommand
         return 0;
     }
 
-    /// <summary>Pointing-game accuracy of each method over the first <paramref name="limit"/> Shapes test questions that have evidence.</summary>
-    public static IReadOnlyList<PointingResult> Evaluate(LlavaModel model, IReadOnlyList<string> methods, int limit, int seed = 0)
+    /// <summary>The name an experiment gives a model folder listed without <c>name:</c> (the folder's name), which the questions' seeds derive from.</summary>
+    public static string ModelName(string modelDir) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDir)));
+
+    /// <summary>
+    /// Pointing-game accuracy of each method over the first <paramref name="limit"/> Shapes test questions that have
+    /// evidence. Each question goes through the sample pipeline as a sample of a run would: the Shapes scenes generated
+    /// with <paramref name="seed"/>, the question's seed derived from <paramref name="seed"/> and the key (model
+    /// <paramref name="modelName"/>, dataset "shapes", sample id), answers of at most <paramref name="maxNewTokens"/>
+    /// tokens; so the numbers are a run's over the same questions with experiment seed <paramref name="seed"/>.
+    /// </summary>
+    public static IReadOnlyList<PointingResult> Evaluate(LlavaModel model, string modelName, IReadOnlyList<string> methods, int limit, int seed = 0,
+        int maxNewTokens = DefaultMaxNewTokens)
     {
         var explainers = methods.Select(m => ExplainerRegistry.All.Create(m)).ToArray();
-        foreach (var e in explainers) e.Validate(model);
         var metric = new PointingGameMetric(new ParameterSet("metric 'pointing-game'",
             new Dictionary<string, object?> { ["upsample"] = "nearest", ["per_token"] = false }));
+        var pipeline = new SamplePipeline(new SampleRunOptions
+        {
+            MaxNewTokens = maxNewTokens, Explainers = explainers, Metrics = [metric], Errors = SampleErrorPolicy.Throw,
+        });
+        pipeline.Options.Validate(model);
         var hits = new double[explainers.Length];
         var chance = new double[explainers.Length];
         var share = new double[explainers.Length];
@@ -78,28 +100,20 @@ public static class ExplainersPointingCommand
             if (samples >= limit) break;
             var sample = pending.Build();
             if (sample.Evidence is null) continue;
-            var image = sample.Image.Load();
-            var prepared = model.Prepare(image, sample.Prompt);
-            var answer = model.Generate(prepared, maxNewTokens: 4);
-            if (answer.TokenIds.Length == 0) continue;
-            var request = new ExplainRequest { Model = model, Prepared = prepared, AnswerIds = answer.TokenIds, Seed = samples, Traces = new TraceCache() };
+            var outcome = pipeline.Run(model, SampleInput.InRun(sample, seed, modelName, Dataset));
+            if (outcome.Generation!.TokenIds.Length == 0) continue;
             bool scored = false;
             for (int m = 0; m < explainers.Length; m++)
             {
-                var explanation = explainers[m].Explain(request);
-                var context = new MetricContext
-                {
-                    Model = model, Prepared = prepared, Image = image, Sample = sample, AnswerIds = answer.TokenIds, AnswerText = answer.Text,
-                    Explanation = explanation, Seed = samples,
-                };
-                var rows = metric.Compute(context).Rows.Where(r => r.TokenIndex == -1).ToDictionary(r => r.Metric, r => r.Value);
+                var explained = outcome.Explanations[m];
+                var rows = explained.Metrics.SelectMany(r => r.Result.Rows).Where(r => r.TokenIndex == -1).ToDictionary(r => r.Metric, r => r.Value);
                 if (rows.Count == 0) break;
                 scored = true;
                 hits[m] += rows["pointing_game"];
                 chance[m] += rows["pointing_game_chance"];
                 share[m] += rows["top_patch_evidence_share"];
                 shareChance[m] += rows["top_patch_evidence_share_chance"];
-                time[m] += explanation.Cost.WallTime.TotalMilliseconds;
+                time[m] += explained.Explanation.Cost.WallTime.TotalMilliseconds;
             }
             if (scored) samples++;
         }

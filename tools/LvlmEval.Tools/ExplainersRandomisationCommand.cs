@@ -2,6 +2,7 @@ using System.Globalization;
 using LvlmEval.Datasets;
 using LvlmEval.Datasets.Shapes;
 using LvlmEval.Explainers;
+using LvlmEval.Metrics.Pipeline;
 using LvlmEval.Metrics.Sanity;
 using LvlmEval.Models.Llava;
 
@@ -11,7 +12,7 @@ namespace LvlmEval.Tools;
 public sealed record RandomisationSummary(string Method, string Group, int Compared, int Failed, double Spearman, double SpearmanAbsolute, double Ssim);
 
 /// <summary>
-/// <c>explainers randomisation --model DIR [--limit N] [--methods a,b] [--seed N]</c>: the cascading model-parameter
+/// <c>explainers randomisation --model DIR [--limit N] [--methods a,b] [--seed N] [--max-new-tokens N]</c>: the cascading model-parameter
 /// randomisation test (Adebayo et al. 2018) with real explainers on a trained checkpoint. For each of the first N Shapes
 /// test questions the trained model answers once; then, per method, a fresh copy of the model is randomised group by group
 /// from the top (<see cref="ParameterRandomisation"/>) and the sequence map recomputed and compared with the trained map.
@@ -19,7 +20,7 @@ public sealed record RandomisationSummary(string Method, string Group, int Compa
 /// </summary>
 public static class ExplainersRandomisationCommand
 {
-    public const string Usage = "explainers randomisation --model DIR [--limit N] [--methods relevancy,dexar,…] [--seed N]";
+    public const string Usage = "explainers randomisation --model DIR [--limit N] [--methods relevancy,dexar,…] [--seed N] [--max-new-tokens N]";
 
     /// <summary>The methods run by default (the random map is the floor: it is unrelated to the model from the start).</summary>
     public static readonly string[] DefaultMethods = ["relevancy", "dexar", "gradcam", "input-x-gradient", "integrated-gradients", "occlusion", "attention", "rollout", "logit-lens", "random"];
@@ -28,7 +29,7 @@ public static class ExplainersRandomisationCommand
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
         string? model = null;
-        int limit = 10, seed = 0;
+        int limit = 10, seed = 0, maxNewTokens = ExplainersPointingCommand.DefaultMaxNewTokens;
         var methods = DefaultMethods;
         for (int i = 0; i < args.Count; i++)
         {
@@ -39,12 +40,13 @@ public static class ExplainersRandomisationCommand
                 case "--model": model = Next(); break;
                 case "--limit": limit = Math.Max(1, Int()); break;
                 case "--seed": seed = Int(); break;
+                case "--max-new-tokens": maxNewTokens = Math.Max(1, Int()); break;
                 case "--methods": methods = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}");
             }
         }
         if (model is null) throw new ArgumentException($"--model is required. Usage: {Usage}");
-        var results = Evaluate(model, methods, limit, seed);
+        var results = Evaluate(model, methods, limit, seed, maxNewTokens);
         int samples = results.Where(r => r.Method == methods[0]).Select(r => r.Compared + r.Failed).DefaultIfEmpty(0).Max();
         output.WriteLine($"cascading randomisation, Shapes test split, {samples} questions, model {model}; cells: mean over compared samples (failed in parentheses when any)");
         foreach (var (title, pick) in new (string, Func<RandomisationSummary, double>)[]
@@ -69,27 +71,35 @@ public static class ExplainersRandomisationCommand
         return 0;
     }
 
-    /// <summary>The cascade for each method over the first <paramref name="limit"/> Shapes test questions.</summary>
-    public static IReadOnlyList<RandomisationSummary> Evaluate(string modelDir, IReadOnlyList<string> methods, int limit, int seed = 0)
+    /// <summary>
+    /// The cascade for each method over the first <paramref name="limit"/> Shapes test questions, answered with at most
+    /// <paramref name="maxNewTokens"/> tokens; each question's seed is a run's (<see cref="SampleInput.InRun"/>).
+    /// </summary>
+    public static IReadOnlyList<RandomisationSummary> Evaluate(string modelDir, IReadOnlyList<string> methods, int limit, int seed = 0,
+        int maxNewTokens = ExplainersPointingCommand.DefaultMaxNewTokens)
     {
         var trained = LlavaModel.Load(modelDir);
         var explainers = methods.Select(m => ExplainerRegistry.All.Create(m)).ToArray();
         foreach (var e in explainers) e.Validate(trained);
         var steps = methods.ToDictionary(m => m, _ => new List<RandomisationStep>());
         var options = new DatasetOptions { Root = "", Split = "test", Settings = new Dictionary<string, string> { ["seed"] = seed.ToString(CultureInfo.InvariantCulture) } };
+        // The trained model answers through the sample pipeline (as a run's sample would, seeds included); the cascade
+        // then explains that answer on randomised copies, which only the explainer itself can do step by step.
+        var answering = new SamplePipeline(new SampleRunOptions { MaxNewTokens = maxNewTokens, Errors = SampleErrorPolicy.Throw });
+        string modelName = ExplainersPointingCommand.ModelName(modelDir);
         int samples = 0;
         foreach (var pending in new ShapesLoader().Index(options))
         {
             if (samples >= limit) break;
-            var sample = pending.Build();
-            var prepared = trained.Prepare(sample.Image.Load(), sample.Prompt);
-            var answer = trained.Generate(prepared, maxNewTokens: 4);
+            var input = SampleInput.InRun(pending.Build(), seed, modelName, ExplainersPointingCommand.Dataset);
+            var outcome = answering.Run(trained, input);
+            var answer = outcome.Generation!;
             if (answer.TokenIds.Length == 0) continue;
             for (int m = 0; m < explainers.Length; m++)
             {
                 // The cascade randomises in place: a fresh copy per method and sample.
                 var copy = LlavaModel.Load(modelDir);
-                var request = new ExplainRequest { Model = copy, Prepared = prepared, AnswerIds = answer.TokenIds, Seed = samples };
+                var request = new ExplainRequest { Model = copy, Prepared = outcome.Prepared!, AnswerIds = answer.TokenIds, Seed = input.Seed };
                 steps[methods[m]].AddRange(ParameterRandomisation.Cascade(copy, () => explainers[m].Explain(request).SequenceMap, seed: 1000 + samples));
             }
             samples++;

@@ -9,26 +9,24 @@ namespace LvlmEval.Explainers.Output;
 
 /// <summary>
 /// The explanation.json document of one answer: input ids, image-token span, patch grid, the greedy answer with its
-/// log-probs, and per explainer every token's map, the sequence map and the cost. <c>lvlm-eval explain</c> and the
-/// explorer's <c>POST /api/explain</c> both build it here, so the two answer with the same document.
+/// log-probs, the seed, and per explainer every token's map, the sequence map and the cost. <c>lvlm-eval explain</c> and
+/// the explorer's <c>POST /api/explain</c> both build it here from the sample pipeline's outcome, so the two answer with
+/// the same document.
 /// </summary>
 public static class ExplanationDocument
 {
     /// <summary>
-    /// Answers <paramref name="prompt"/> about <paramref name="image"/> greedily and explains the answer with each of
-    /// <paramref name="explainers"/> (validated against the model first). <paramref name="modelName"/> and
-    /// <paramref name="imageName"/> are what the document records as "model" and "image". With
-    /// <paramref name="heatmapFolder"/> the heatmap PNGs the document names are written there too.
+    /// The document of one answered and explained prompt: <paramref name="prepared"/> and <paramref name="generation"/>
+    /// as the model produced them, <paramref name="explanations"/> in order, <paramref name="seed"/> the seed they drew
+    /// from. <paramref name="modelName"/> and <paramref name="imageName"/> are what the document records as "model" and
+    /// "image"; the answer's log-probs reuse a kept trace of <paramref name="traces"/> when one covers them. With
+    /// <paramref name="heatmapFolder"/> the heatmap PNGs the document names are written there too. Build the inputs with
+    /// the sample pipeline (<c>LvlmEval.Metrics.Pipeline.ExplainedImage</c>), as <c>explain</c> and the explorer do.
     /// </summary>
-    public static JsonObject Build(LlavaModel model, string modelName, RgbImage image, string imageName, string prompt, PromptTemplate template,
-        int maxNewTokens, IReadOnlyList<IExplainer> explainers, string? heatmapFolder)
+    public static JsonObject Build(LlavaModel model, string modelName, RgbImage image, string imageName, string prompt, PreparedInput prepared,
+        GenerationResult generation, int seed, IEnumerable<Explanation> explanations, TraceCache? traces, string? heatmapFolder)
     {
-        foreach (var e in explainers) e.Validate(model);
-        var prepared = model.Prepare(image, prompt, template);
-        var generation = model.Generate(prepared, maxNewTokens);
         var answer = generation.TokenIds;
-        // One traced forward recording what every explainer reads also gives the answer's log-probs.
-        var traces = TraceCache.For(explainers);
         var json = new JsonObject
         {
             ["model"] = modelName,
@@ -43,16 +41,11 @@ public static class ExplanationDocument
             ["answer_tokens"] = new JsonArray(answer.Select(id => (JsonNode)JsonValue.Create(TokenText(model, id))!).ToArray()),
             ["answer_log_probs"] = new JsonArray(AnswerLogProbs(model, prepared, answer, traces).Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
             ["stopped_at_eos"] = generation.StoppedAtEos,
+            ["seed"] = seed,
         };
         var results = new JsonObject();
-        if (answer.Length > 0)
-        {
-            foreach (var explainer in explainers)
-            {
-                var explanation = explainer.Explain(new ExplainRequest { Model = model, Prepared = prepared, AnswerIds = answer, Seed = 0, Traces = traces });
-                results[explainer.Name] = ExplainerEntry(model, image, explanation, heatmapFolder);
-            }
-        }
+        foreach (var explanation in explanations)
+            results[explanation.Explainer] = ExplainerEntry(model, image, explanation, heatmapFolder);
         json["explainers"] = results;
         return json;
     }

@@ -5,6 +5,7 @@ using LvlmEval.Explainers.Output;
 using LvlmEval.Explorer.Inspection;
 using LvlmEval.Explorer.Serving;
 using LvlmEval.Imaging.Codecs;
+using LvlmEval.Metrics.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -105,8 +106,10 @@ public static class AskEndpoints
         if (names.Length == 0) names = ExplainerRegistry.All.Names.ToArray();
         var explainers = names.Select(n => ExplainerRegistry.All.Contains(n) ? ExplainerRegistry.All.Create(n)
             : throw new ExplorerRequestException($"unknown explainer '{n}'; valid explainers: {string.Join(", ", ExplainerRegistry.All.Names)}")).ToList();
+        int seed = FormFields.Int(form["seed"], "seed", 0);
+        var options = new SampleRunOptions { MaxNewTokens = max, Template = template, Explainers = explainers };
         return await served.Queue.Run(form["ticket"], () =>
-            ExplanationDocument.Build(served.Model, served.Folder, image, fileName, prompt, template, max, explainers, heatmapFolder: null)).ConfigureAwait(false);
+            ExplainedImage.Explain(served.Model, served.Folder, image, fileName, prompt, options, seed, heatmapFolder: null).Document).ConfigureAwait(false);
     }
 
     /// <summary>PNG bytes of an image.</summary>

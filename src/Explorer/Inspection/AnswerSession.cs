@@ -4,6 +4,7 @@ using LvlmEval.Explainers;
 using LvlmEval.Explainers.Output;
 using LvlmEval.Explorer.Serving;
 using LvlmEval.Imaging;
+using LvlmEval.Metrics.Pipeline;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
 
@@ -91,8 +92,10 @@ public sealed class AnswerSession
     public static AnswerSession Create(ServedModel served, RgbImage image, string prompt, PromptTemplate template, int maxNewTokens)
     {
         var model = served.Model;
-        var prepared = model.Prepare(image, prompt, template);
-        var generation = model.Generate(prepared, maxNewTokens);
+        // The sample path of run and explain, without explainers: they run one at a time as the page asks (SessionExplainer).
+        var answered = new SamplePipeline(new SampleRunOptions { MaxNewTokens = maxNewTokens, Template = template, Errors = SampleErrorPolicy.Throw })
+            .Run(model, SampleInput.Single(image, "", prompt, seed: 0));
+        var (prepared, generation) = (answered.Prepared!, answered.Generation!);
         var needs = InspectionNeeds(prepared.TokenIds.Length);
         var traces = new TraceCache(needs);
         var trace = traces.GetOrRun(needs, o => model.Forward(prepared, generation.TokenIds, o));

@@ -15,8 +15,7 @@ public static class SessionExplainer
     /// <summary>The explainer's entry for <paramref name="session"/>, computed once.</summary>
     public static async Task<JsonObject> Explain(AnswerSession session, string name, string? ticket)
     {
-        if (!ExplainerRegistry.All.Contains(name))
-            throw new ExplorerRequestException($"unknown explainer '{name}'; valid explainers: {string.Join(", ", ExplainerRegistry.All.Names)}");
+        if (!ExplainerRegistry.All.Contains(name)) throw ExplainerRegistry.All.Unknown(name);
         if (session.AnswerIds.Length == 0) throw new ExplorerRequestException("the answer is empty: there is nothing to explain");
         if (session.Explanations.TryGetValue(name, out var kept)) return kept;
         var entry = await session.Served.Queue.Run(ticket, () =>

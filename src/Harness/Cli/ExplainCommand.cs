@@ -4,6 +4,7 @@ using LvlmEval.Explainers;
 using LvlmEval.Explainers.Output;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Imaging;
+using LvlmEval.Metrics.Pipeline;
 using LvlmEval.Models.Editing;
 using LvlmEval.Models.Llava;
 
@@ -24,6 +25,7 @@ public static class ExplainCommand
         var template = new Option<string>("--template") { Description = "Chat template: auto, llava, chatml or none (prompt used as given; must contain <image>).", DefaultValueFactory = _ => "auto" };
         template.AcceptOnlyFromAmong("auto", "llava", "chatml", "none");
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Longest answer.", DefaultValueFactory = _ => 16, HelpName = "N" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the stochastic explainers (RISE masks, random maps); a run's samples table records each sample's seed, and explain with it, the run's --max-new-tokens and template recomputes that sample's maps exactly.", DefaultValueFactory = _ => 0, HelpName = "N" };
         var explainers = new Option<string[]>("--explainer") { Description = "Explainer name (repeatable, or several after one flag); default: every registered explainer.", AllowMultipleArgumentsPerToken = true, HelpName = "NAME" };
         var output = new Option<string?>("--out") { Description = "Output folder (default: reports/explain-IMAGE).", HelpName = "DIR" };
         var edit = new Option<string?>("--edit") { Description = "Also answer under a hidden-state edit and show both answers: project-away:OBJECT removes OBJECT's text direction from the image tokens (ProjectAway, automatic layers, weight 1; docs/HALLUCINATION.md).", HelpName = "project-away:OBJECT" };
@@ -35,7 +37,8 @@ public static class ExplainCommand
               lvlm-eval explain --model models/tiny-llava-shapes --image cat.png --prompt "What colour is the circle?"
               lvlm-eval explain --model ~/models/llava-1.5-7b-hf --image dog.jpg --prompt "What is the dog doing?" --explainer relevancy dexar --out out/dog
               lvlm-eval explain --model models/tiny-llava-shapes --image scene.png --prompt "Is there a red circle in the image?" --explainer internal-confidence --edit project-away:"red circle"
-            """) { model, image, prompt, template, maxNew, explainers, output, edit };
+              lvlm-eval explain --model models/tiny-llava-shapes --image scene.png --prompt "What colour is the circle?" --explainer rise random --seed 1234567
+            """) { model, image, prompt, template, maxNew, seed, explainers, output, edit };
         command.SetAction(parse => CliErrors.Guard(Console.Error, () =>
         {
             var imagePath = parse.GetValue(image)!;
@@ -50,7 +53,8 @@ public static class ExplainCommand
                 : throw new ArgumentException($"unknown explainer '{n}'; valid explainers: {string.Join(", ", ExplainerRegistry.All.Names)}")).ToList();
             var outDir = parse.GetValue(output) ?? Path.Combine("reports", "explain-" + Path.GetFileNameWithoutExtension(imagePath));
             var editSettings = parse.GetValue(edit) is { } e ? ParseEdit(e) : null;
-            var json = Explain(modelDir, imagePath, parse.GetValue(prompt)!, ExperimentLoader.ParseTemplate(parse.GetValue(template)!)!.Value, max, methods, outDir, editSettings);
+            var options = new SampleRunOptions { MaxNewTokens = max, Template = ExperimentLoader.ParseTemplate(parse.GetValue(template)!)!.Value, Explainers = methods };
+            var json = Explain(modelDir, imagePath, parse.GetValue(prompt)!, options, parse.GetValue(seed), outDir, editSettings);
             Console.WriteLine($"answer: {(string?)json["answer"]}");
             if (json["edit"] is JsonObject edited) Console.WriteLine($"answer under {(string?)edited["name"]}: {(string?)edited["answer"]}");
             Console.WriteLine($"wrote {Path.GetFullPath(outDir)}/explanation.json and heatmaps for {string.Join(", ", names)}");
@@ -60,18 +64,19 @@ public static class ExplainCommand
     }
 
     /// <summary>
-    /// Runs the explainers on one image and question; writes PNGs and explanation.json to <paramref name="outDir"/>; returns
-    /// the JSON. With <paramref name="edit"/>, the JSON's <c>edit</c> holds the answer generated under the edit and the
-    /// unedited answer's log-probability with and without it (the explainers explain the unedited answer).
+    /// Runs the sample pipeline (<see cref="ExplainedImage"/>) on one image and question with <paramref name="options"/>
+    /// and <paramref name="seed"/>; writes PNGs and explanation.json to <paramref name="outDir"/>; returns the JSON. With
+    /// <paramref name="edit"/>, the JSON's <c>edit</c> holds the answer generated under the edit and the unedited answer's
+    /// log-probability with and without it (the explainers explain the unedited answer).
     /// </summary>
-    public static JsonObject Explain(string modelDir, string imagePath, string prompt, PromptTemplate template, int maxNewTokens,
-        IReadOnlyList<IExplainer> explainers, string outDir, ProjectAwaySettings? edit = null)
+    public static JsonObject Explain(string modelDir, string imagePath, string prompt, SampleRunOptions options, int seed, string outDir,
+        ProjectAwaySettings? edit = null)
     {
         var image = RgbImage.Load(imagePath);
         var model = LlavaModel.Load(modelDir);
         Directory.CreateDirectory(outDir);
-        var json = ExplanationDocument.Build(model, Path.GetFullPath(modelDir), image, Path.GetFullPath(imagePath), prompt, template, maxNewTokens, explainers, outDir);
-        if (edit is not null) json["edit"] = Edited(model, model.Prepare(image, prompt, template), maxNewTokens, edit);
+        var (json, outcome) = ExplainedImage.Explain(model, Path.GetFullPath(modelDir), image, Path.GetFullPath(imagePath), prompt, options, seed, outDir);
+        if (edit is not null) json["edit"] = Edited(model, outcome.Prepared!, outcome.Generation!, options.MaxNewTokens, edit);
         File.WriteAllText(Path.Combine(outDir, "explanation.json"), ExplanationDocument.Serialize(json));
         return json;
     }
@@ -85,10 +90,9 @@ public static class ExplainCommand
         return new ProjectAwaySettings([text[prefix.Length..].Trim()], null, null, 1f);
     }
 
-    private static JsonObject Edited(LlavaModel model, PreparedInput prepared, int maxNewTokens, ProjectAwaySettings edit)
+    private static JsonObject Edited(LlavaModel model, PreparedInput prepared, GenerationResult plain, int maxNewTokens, ProjectAwaySettings edit)
     {
         var hook = ProjectAway.Hook(model, prepared, [], edit);
-        var plain = model.Generate(prepared, maxNewTokens);
         var edited = model.Generate(prepared, maxNewTokens, [hook]);
         var result = new JsonObject
         {

@@ -1,4 +1,5 @@
 using LvlmEval.Datasets;
+using LvlmEval.Metrics.Pipeline;
 
 namespace LvlmEval.Harness.Running;
 

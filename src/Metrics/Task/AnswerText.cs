@@ -22,6 +22,19 @@ public static class AnswerText
         return result.TrimEnd('.').TrimEnd();
     }
 
+    /// <summary>
+    /// 1 when <paramref name="prediction"/> equals any of <paramref name="references"/> after both pass through
+    /// <paramref name="normalise"/>, else 0: the rule of the exact-match scorers; no references fails with <paramref name="noReferences"/>.
+    /// </summary>
+    public static double MatchesAny(string prediction, IReadOnlyList<string> references, Func<string, string> normalise, string noReferences)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        if (references.Count == 0) throw new ArgumentException(noReferences, nameof(references));
+        string p = normalise(prediction);
+        foreach (var r in references) if (normalise(r) == p) return 1;
+        return 0;
+    }
+
     /// <summary>Drops one leading "a", "an" or "the".</summary>
     public static string WithoutArticle(string normalized)
     {

@@ -20,35 +20,5 @@ public sealed class ExactMatch : ITaskScorer
 
     /// <inheritdoc />
     public double Score(string prediction, IReadOnlyList<string> references)
-    {
-        ArgumentNullException.ThrowIfNull(prediction);
-        if (references.Count == 0) throw new ArgumentException("Exact match needs at least one reference answer.", nameof(references));
-        string p = AnswerText.Normalize(prediction);
-        foreach (var r in references) if (AnswerText.Normalize(r) == p) return 1;
-        return 0;
-    }
-}
-
-/// <summary>
-/// ImageNet top-1 by synonym: the generated label is right when, normalised (<see cref="AnswerText.Normalize"/>, also
-/// dropping a leading article), it equals any synonym of the true class (the WordNet lemmas of its synset).
-/// </summary>
-public sealed class SynonymAccuracy : ITaskScorer
-{
-    /// <summary>The official scorer of dataset format <c>imagenet</c>.</summary>
-    public static Registration<ITaskScorer> ImageNetRegistration { get; } = new(
-        new Descriptor("imagenet", "top-1 by class synonym", "ImageNet top-1 (Russakovsky et al. 2015)", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new SynonymAccuracy());
-
-    /// <inheritdoc />
-    public string Name => "synonym-top1";
-
-    /// <inheritdoc />
-    public double Score(string prediction, IReadOnlyList<string> references)
-    {
-        ArgumentNullException.ThrowIfNull(prediction);
-        if (references.Count == 0) throw new ArgumentException("Synonym accuracy needs at least one class name.", nameof(references));
-        string p = AnswerText.WithoutArticle(AnswerText.Normalize(prediction));
-        foreach (var r in references) if (AnswerText.WithoutArticle(AnswerText.Normalize(r)) == p) return 1;
-        return 0;
-    }
+        => AnswerText.MatchesAny(prediction, references, AnswerText.Normalize, "Exact match needs at least one reference answer.");
 }

@@ -20,7 +20,7 @@ public sealed class ShapesPointingTests
     {
         var folder = Path.Combine(RepoPaths.Root, "models", "tiny-llava-shapes");
         if (!File.Exists(Path.Combine(folder, "config.json"))) Assert.Ignore($"{folder} is not present.");
-        var results = ExplainersPointingCommand.Evaluate(LlavaModel.Load(folder), ["relevancy", "dexar", "gradcam", "occlusion", "random"], Questions)
+        var results = ExplainersPointingCommand.Evaluate(LlavaModel.Load(folder), "tiny-llava-shapes", ["relevancy", "dexar", "gradcam", "occlusion", "random"], Questions)
             .ToDictionary(r => r.Method);
         TestContext.Out.WriteLine(string.Join(", ", results.Values.Select(r => $"{r.Method} {r.Accuracy:P1} (chance {r.Chance:P1})")));
         foreach (var method in new[] { "relevancy", "dexar", "gradcam", "occlusion" })

@@ -12,7 +12,7 @@ public sealed class EndToEndTests
     [
         ("samples", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "split:VARCHAR", "sample_id:VARCHAR", "question:VARCHAR", "question_type:VARCHAR",
             "references:VARCHAR", "answer:VARCHAR", "answer_token_ids:VARCHAR", "task_score:DOUBLE", "image_reliance:DOUBLE", "generation_ms:DOUBLE", "edit:VARCHAR",
-            "image_id:VARCHAR"]),
+            "image_id:VARCHAR", "seed:INTEGER"]),
         ("scores", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "sample_id:VARCHAR", "explainer:VARCHAR", "metric:VARCHAR", "token_index:INTEGER", "value:DOUBLE", "edit:VARCHAR"]),
         ("curves", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "sample_id:VARCHAR", "explainer:VARCHAR", "metric:VARCHAR", "step:INTEGER", "fraction:DOUBLE", "score:DOUBLE"]),
         ("maps", ["run_id:VARCHAR", "model:VARCHAR", "dataset:VARCHAR", "sample_id:VARCHAR", "explainer:VARCHAR", "token_index:INTEGER", "token:VARCHAR",

@@ -1,5 +1,6 @@
 using LvlmEval.Datasets;
 using LvlmEval.Harness.Running;
+using LvlmEval.Metrics.Pipeline;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
 using LvlmEval.Results;

@@ -178,14 +178,9 @@ public sealed class MetricPipelineTests
     }
 
     [Test]
-    public void RegistryKnowsEveryMetricAndRejectsUnknownParameters()
+    public void RegistryRejectsUnknownParametersAndChoices()
     {
-        Assert.That(MetricRegistry.All.Names, Is.EquivalentTo(new[]
-        {
-            "behavioural-reliance", "deletion", "deletion-insertion", "energy-pointing-game", "insertion", "iou", "pixel-ap",
-            "pointing-game", "relevance-rank", "relevance-share", "text-perturbation", "explanation-set-faithfulness", "attention-knockout", "object-hallucination",
-        }));
-        foreach (var name in MetricRegistry.All.Names) Assert.That(MetricRegistry.All.Create(name).Name, Is.EqualTo(name));
+        // Every registered metric is run by MetricContractTests; the repository tests check none is left unregistered.
         Assert.That(() => MetricRegistry.All.Create("deletion", new ParameterSet("metric 'deletion'", new Dictionary<string, object?> { ["stpes"] = 5 })),
             Throws.InstanceOf<ParameterException>().With.Message.Contains("stpes").And.Message.Contains("steps"));
         Assert.That(() => MetricRegistry.All.Create("deletion", new ParameterSet("m", new Dictionary<string, object?> { ["substrate"] = "noise" })),

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LvlmEval.Harness.Running;
+namespace LvlmEval.Metrics.Pipeline;
 
 /// <summary>Per-sample seeds that depend only on the experiment seed and the (model, dataset, sample) key, so shards and resumed runs draw the same numbers.</summary>
 public static class SampleSeeds
