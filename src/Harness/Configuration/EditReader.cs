@@ -1,7 +1,7 @@
 using System.Globalization;
 using LvlmEval.Common;
+using LvlmEval.Common.Config;
 using LvlmEval.Models.Editing;
-using YamlDotNet.RepresentationModel;
 
 namespace LvlmEval.Harness.Configuration;
 
@@ -16,27 +16,33 @@ internal static class EditReader
     private static readonly string[] EditKeys = ["name", "parameters"];
 
     /// <summary>The edits of a model entry's <c>edits</c> node.</summary>
-    public static IReadOnlyList<ProjectAwaySettings> Read(YamlNodes y, YamlNode node)
+    public static IReadOnlyList<ProjectAwaySettings> Read(ConfigNode node)
     {
         var edits = new List<ProjectAwaySettings>();
-        foreach (var item in y.Sequence(node, "model.edits").Children)
+        foreach (var item in node.AsList())
         {
-            var map = item is YamlScalarNode ? new Dictionary<string, YamlNode> { ["name"] = item } : y.Mapping(item, "edit", EditKeys);
-            var name = y.RequiredString(map, item, "name", "edit", $"add name: {ProjectAwaySettings.Name}");
-            if (name != ProjectAwaySettings.Name) throw y.Error(map["name"], $"unknown edit '{name}'; valid edits: {ProjectAwaySettings.Name}");
-            var values = map.TryGetValue("parameters", out var p) ? y.Parameters(p, $"edit '{name}' parameters") : new Dictionary<string, object?>();
-            var location = y.At(map.TryGetValue("parameters", out var pn) ? pn : item);
+            // "- project-away" is shorthand for "- name: project-away".
+            var name = item.Kind == ConfigNodeKind.Scalar ? item.AsString() : item.AsMapping(EditKeys).RequiredString("name", $"add name: {ProjectAwaySettings.Name}");
+            var nameNode = item.Kind == ConfigNodeKind.Scalar ? item : item.Get("name")!;
+            if (name != ProjectAwaySettings.Name) throw nameNode.Error($"unknown edit '{name}'; valid edits: {ProjectAwaySettings.Name}");
+            var parametersNode = item.Kind == ConfigNodeKind.Mapping ? item.Get("parameters") : null;
+            var values = parametersNode?.AsParameters() ?? [];
+            var location = (parametersNode ?? item).Location;
             try
             {
                 edits.Add(Parse(new ParameterSet($"edit '{name}'", values, location), values));
             }
             catch (ParameterException e)
             {
-                throw new ExperimentConfigException(location, (e.Message.StartsWith(location + ": ", StringComparison.Ordinal) ? e.Message[(location.Length + 2)..] : e.Message) + "; fix the parameter or remove it to use the default");
+                throw (parametersNode ?? item).Error(ParameterProblem(e, location));
             }
         }
         return edits;
     }
+
+    /// <summary>A parameter error's message without its <c>file:line: </c> prefix, plus the fix.</summary>
+    public static string ParameterProblem(ParameterException e, string location) =>
+        (e.Message.StartsWith(location + ": ", StringComparison.Ordinal) ? e.Message[(location.Length + 2)..] : e.Message) + "; fix the parameter or remove it to use the default";
 
     /// <summary>ProjectAway settings from parameters (also used by <c>explain --edit</c>).</summary>
     public static ProjectAwaySettings Parse(ParameterSet parameters, IReadOnlyDictionary<string, object?> values)

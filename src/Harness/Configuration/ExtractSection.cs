@@ -1,5 +1,5 @@
+using LvlmEval.Common.Config;
 using LvlmEval.Probing.Extraction;
-using YamlDotNet.RepresentationModel;
 
 namespace LvlmEval.Harness.Configuration;
 
@@ -15,36 +15,34 @@ internal static class ExtractSection
     private static readonly string[] Keys = ["layers", "pooling", "chunk_samples", "sqlite", "probe"];
     private static readonly string[] ProbeKeys = ["labels", "layers", "pooling", "folds"];
 
-    public static ExtractSpec Read(YamlNodes y, YamlNode node)
+    public static ExtractSpec Read(ConfigNode node)
     {
-        var map = y.Mapping(node, "extract", Keys);
-        var layers = map.TryGetValue("layers", out var l) ? Strings(y, l, "extract.layers") : ["all"];
+        var map = node.AsMapping(Keys);
+        var layers = Strings(map, "layers") ?? ["all"];
         var poolings = new List<Pooling>();
-        foreach (var name in map.TryGetValue("pooling", out var p) ? Strings(y, p, "extract.pooling") : ["image-mean", "text-last"])
+        foreach (var name in Strings(map, "pooling") ?? ["image-mean", "text-last"])
         {
             try { poolings.Add(PoolingNames.Parse(name)); }
-            catch (ArgumentException e) { throw y.Error(p!, e.Message); }
+            catch (ArgumentException e) { throw map.Get("pooling")!.Error(e.Message); }
         }
-        int chunk = map.TryGetValue("chunk_samples", out var c) ? y.Int(c, "extract.chunk_samples", 1) : 64;
-        string? sqlite = map.TryGetValue("sqlite", out var s) ? y.String(s, "extract.sqlite") : null;
         ProbeSpec? probe = null;
-        if (map.TryGetValue("probe", out var pr))
+        if (map.Mapping("probe", ProbeKeys) is { } pm)
         {
-            var pm = y.Mapping(pr, "extract.probe", ProbeKeys);
-            if (!pm.TryGetValue("labels", out var labels)) throw y.Error(pr, $"extract.probe: 'labels' is missing; add labels: [{string.Join(", ", ActivationRecord.LabelColumns)}]");
-            var labelList = Strings(y, labels, "extract.probe.labels");
+            var labels = pm.Required("labels", $"add labels: [{string.Join(", ", ActivationRecord.LabelColumns)}]");
+            var labelList = Strings(pm, "labels")!;
             foreach (var label in labelList)
                 if (!ActivationRecord.LabelColumns.Contains(label))
-                    throw y.Error(labels, $"extract.probe.labels: '{label}' is not a label column; valid: {string.Join(", ", ActivationRecord.LabelColumns)}");
-            probe = new ProbeSpec(labelList,
-                pm.TryGetValue("layers", out var pl) ? Strings(y, pl, "extract.probe.layers") : [],
-                pm.TryGetValue("pooling", out var pp) ? Strings(y, pp, "extract.probe.pooling") : [],
-                pm.TryGetValue("folds", out var f) ? y.Int(f, "extract.probe.folds", 2, 20) : 5);
+                    throw labels.Error($"extract.probe.labels: '{label}' is not a label column; valid: {string.Join(", ", ActivationRecord.LabelColumns)}");
+            probe = new ProbeSpec(labelList, Strings(pm, "layers") ?? [], Strings(pm, "pooling") ?? [], pm.Int("folds", 5, 2, 20));
         }
-        return new ExtractSpec(layers, poolings, chunk, sqlite, probe, y.At(node));
+        return new ExtractSpec(layers, poolings, map.Int("chunk_samples", 64, min: 1), map.OptionalString("sqlite"), probe, node.Location);
     }
 
-    // A single value or a list of values.
-    private static List<string> Strings(YamlNodes y, YamlNode node, string what) =>
-        node is YamlSequenceNode seq ? seq.Children.Select(n => y.String(n, what + " item")).ToList() : [y.String(node, what)];
+    // A single value or a list of values; null when absent.
+    private static List<string>? Strings(ConfigNode map, string key) => map.Get(key) switch
+    {
+        null => null,
+        { Kind: ConfigNodeKind.List } list => list.Items.Select(n => n.AsString()).ToList(),
+        var one => [one.AsString()],
+    };
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using LvlmEval.Common.Config;
 using LvlmEval.Datasets;
 using LvlmEval.Harness.Configuration;
 using LvlmEval.Results;
@@ -19,7 +20,7 @@ public static class ExperimentManifest
         return new JsonObject
         {
             ["run_id"] = RunId(config),
-            ["config"] = YamlJson.FromText(config.YamlText),
+            ["config"] = ConfigDocument.Parse(config.YamlText, config.SourcePath, ConfigFormat.Yaml).Root.ToJson() as JsonObject ?? [],
             ["config_yaml"] = config.YamlText,
             ["config_hash"] = Manifest.HashText(config.YamlText),
             ["code_commit"] = Manifest.CodeCommit(),

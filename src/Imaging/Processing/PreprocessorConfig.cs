@@ -1,4 +1,4 @@
-using System.Text.Json;
+using LvlmEval.Common.Config;
 using LvlmEval.Imaging.Transforms;
 
 namespace LvlmEval.Imaging.Processing;
@@ -66,164 +66,102 @@ public sealed record PreprocessorConfig
     };
 
     /// <summary>Reads and parses a <c>preprocessor_config.json</c>.</summary>
-    public static PreprocessorConfig Load(string path)
-    {
-        string json;
-        try { json = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PreprocessorConfigException(path, "(file)", $"cannot read: {e.Message}", e);
-        }
-        return Parse(json, path);
-    }
+    public static PreprocessorConfig Load(string path) => Read(ConfigDocument.Load(path, PreprocessorConfigException.Create));
 
     /// <summary>Parses config JSON; <paramref name="source"/> names it in errors.</summary>
-    public static PreprocessorConfig Parse(string json, string source)
-    {
-        JsonDocument document;
-        try { document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new PreprocessorConfigException(source, "(document)", $"invalid JSON: {e.Message}", e); }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new PreprocessorConfigException(source, "(document)", $"expected a JSON object, got {root.ValueKind}");
-            return new ConfigReader(root, source).Read();
-        }
-    }
+    public static PreprocessorConfig Parse(string json, string source) =>
+        Read(ConfigDocument.Parse(json, source, ConfigFormat.Json, PreprocessorConfigException.Create));
 
     /// <summary>Walks the JSON object field by field, applying the processor's defaults.</summary>
-    private readonly struct ConfigReader(JsonElement root, string source)
+    private static PreprocessorConfig Read(ConfigDocument document)
     {
-        public PreprocessorConfig Read()
+        var root = document.Root.AsMapping();
+        var kind = ReadKind(root);
+        var defaults = kind == ImageProcessorKind.Clip ? ClipDefaults() : SiglipDefaults();
+        return defaults with
         {
-            var kind = ReadKind();
-            var defaults = kind == ImageProcessorKind.Clip ? ClipDefaults() : SiglipDefaults();
-            return defaults with
-            {
-                DoResize = Bool("do_resize", defaults.DoResize),
-                Size = Size(kind, defaults.Size),
-                Resample = Filter(defaults.Resample),
-                DoCenterCrop = kind == ImageProcessorKind.Clip && Bool("do_center_crop", defaults.DoCenterCrop),
-                CropSize = kind == ImageProcessorKind.Clip ? CropSize(defaults.CropSize) : defaults.CropSize,
-                DoRescale = Bool("do_rescale", defaults.DoRescale),
-                RescaleFactor = Number("rescale_factor", defaults.RescaleFactor),
-                DoNormalize = Bool("do_normalize", defaults.DoNormalize),
-                ImageMean = Triple("image_mean", defaults.ImageMean),
-                ImageStd = Triple("image_std", defaults.ImageStd, mustBePositive: true),
-                DoConvertRgb = Bool("do_convert_rgb", defaults.DoConvertRgb),
-            };
-        }
+            DoResize = root.Bool("do_resize", defaults.DoResize),
+            Size = ReadSize(root, kind, defaults.Size),
+            Resample = Filter(root, defaults.Resample),
+            DoCenterCrop = kind == ImageProcessorKind.Clip && root.Bool("do_center_crop", defaults.DoCenterCrop),
+            CropSize = kind == ImageProcessorKind.Clip ? ReadCropSize(root, defaults.CropSize) : defaults.CropSize,
+            DoRescale = root.Bool("do_rescale", defaults.DoRescale),
+            RescaleFactor = root.Double("rescale_factor", defaults.RescaleFactor),
+            DoNormalize = root.Bool("do_normalize", defaults.DoNormalize),
+            ImageMean = Triple(root, "image_mean", defaults.ImageMean),
+            ImageStd = Triple(root, "image_std", defaults.ImageStd, mustBePositive: true),
+            DoConvertRgb = root.Bool("do_convert_rgb", defaults.DoConvertRgb),
+        };
+    }
 
-        private ImageProcessorKind ReadKind()
+    private static ImageProcessorKind ReadKind(ConfigNode root)
+    {
+        foreach (var field in new[] { "image_processor_type", "feature_extractor_type" })
         {
-            foreach (var field in new[] { "image_processor_type", "feature_extractor_type" })
-            {
-                if (!root.TryGetProperty(field, out var value)) continue;
-                string name = value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Fail(field, $"expected a string, got {value.ValueKind}");
-                if (name.StartsWith("CLIP", StringComparison.Ordinal)) return ImageProcessorKind.Clip;
-                if (name.StartsWith("Siglip", StringComparison.Ordinal)) return ImageProcessorKind.Siglip;
-                throw Fail(field, $"unsupported image processor '{name}' (supported: CLIPImageProcessor, SiglipImageProcessor)");
-            }
-            throw Fail("image_processor_type", "missing (neither image_processor_type nor feature_extractor_type is set)");
+            if (root.OptionalString(field) is not { } name) continue;
+            if (name.StartsWith("CLIP", StringComparison.Ordinal)) return ImageProcessorKind.Clip;
+            if (name.StartsWith("Siglip", StringComparison.Ordinal)) return ImageProcessorKind.Siglip;
+            throw root.FieldError(field, $"'{name}' is not a supported image processor (supported: CLIPImageProcessor, SiglipImageProcessor)");
         }
+        throw root.FieldError("image_processor_type", "is missing (neither image_processor_type nor feature_extractor_type is set)");
+    }
 
-        private ResizeTarget Size(ImageProcessorKind kind, ResizeTarget fallback)
+    private static ResizeTarget ReadSize(ConfigNode root, ImageProcessorKind kind, ResizeTarget fallback)
+    {
+        if (root.Get("size") is not { } size) return fallback;
+        if (size.Kind == ConfigNodeKind.Scalar)
         {
-            if (!root.TryGetProperty("size", out var value)) return fallback;
-            if (value.ValueKind == JsonValueKind.Number)
-            {
-                int n = PositiveInt(value, "size");
-                // transformers' get_size_dict: an int means the shortest edge for CLIP, a square for SigLIP.
-                return kind == ImageProcessorKind.Clip ? ResizeTarget.Shortest(n) : ResizeTarget.Exact(n, n);
-            }
-            if (value.ValueKind != JsonValueKind.Object) throw Fail("size", $"expected a number or an object, got {value.ValueKind}");
-            if (value.TryGetProperty("shortest_edge", out var edge)) return ResizeTarget.Shortest(PositiveInt(edge, "size.shortest_edge"));
-            if (value.TryGetProperty("height", out var h) && value.TryGetProperty("width", out var w))
-                return ResizeTarget.Exact(PositiveInt(h, "size.height"), PositiveInt(w, "size.width"));
-            throw Fail("size", "expected 'shortest_edge' or both 'height' and 'width'");
+            int n = size.AsInt(min: 1);
+            // transformers' get_size_dict: an int means the shortest edge for CLIP, a square for SigLIP.
+            return kind == ImageProcessorKind.Clip ? ResizeTarget.Shortest(n) : ResizeTarget.Exact(n, n);
         }
+        if (size.Kind != ConfigNodeKind.Mapping) throw size.Invalid("a number or an object");
+        if (size.Has("shortest_edge")) return ResizeTarget.Shortest(size.Int("shortest_edge", 0, min: 1));
+        if (size.Has("height") && size.Has("width")) return ResizeTarget.Exact(size.Int("height", 0, min: 1), size.Int("width", 0, min: 1));
+        throw size.Error("size needs 'shortest_edge' or both 'height' and 'width'");
+    }
 
-        private (int, int) CropSize((int, int) fallback)
+    private static (int, int) ReadCropSize(ConfigNode root, (int, int) fallback)
+    {
+        if (root.Get("crop_size") is not { } crop) return fallback;
+        if (crop.Kind == ConfigNodeKind.Scalar)
         {
-            if (!root.TryGetProperty("crop_size", out var value)) return fallback;
-            if (value.ValueKind == JsonValueKind.Number)
-            {
-                int n = PositiveInt(value, "crop_size");
-                return (n, n);
-            }
-            if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("height", out var h) && value.TryGetProperty("width", out var w))
-                return (PositiveInt(h, "crop_size.height"), PositiveInt(w, "crop_size.width"));
-            throw Fail("crop_size", "expected a number or an object with 'height' and 'width'");
+            int n = crop.AsInt(min: 1);
+            return (n, n);
         }
+        if (crop.Kind == ConfigNodeKind.Mapping && crop.Has("height") && crop.Has("width"))
+            return (crop.Int("height", 0, min: 1), crop.Int("width", 0, min: 1));
+        throw crop.Kind == ConfigNodeKind.Mapping ? crop.Error("crop_size needs both 'height' and 'width'") : crop.Invalid("a number or an object with 'height' and 'width'");
+    }
 
-        private ResampleFilter Filter(ResampleFilter fallback)
+    private static ResampleFilter Filter(ConfigNode root, ResampleFilter fallback) => root.Get("resample") is not { } node ? fallback : node.AsInt() switch
+    {
+        0 => ResampleFilter.Nearest,
+        2 => ResampleFilter.Bilinear,
+        3 => ResampleFilter.Bicubic,
+        var code => throw node.Error($"resample: PIL filter {code} is not supported (supported: 0 nearest, 2 bilinear, 3 bicubic)"),
+    };
+
+    private static float[] Triple(ConfigNode root, string field, float[] fallback, bool mustBePositive = false)
+    {
+        if (root.Get(field) is not { } node) return fallback;
+        float[] result;
+        if (node.Kind == ConfigNodeKind.Scalar)
         {
-            if (!root.TryGetProperty("resample", out var value)) return fallback;
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int code))
-                throw Fail("resample", $"expected a PIL filter number, got {value}");
-            return code switch
-            {
-                0 => ResampleFilter.Nearest,
-                2 => ResampleFilter.Bilinear,
-                3 => ResampleFilter.Bicubic,
-                _ => throw Fail("resample", $"PIL filter {code} is not supported (supported: 0 nearest, 2 bilinear, 3 bicubic)"),
-            };
+            float v = node.AsFloat();
+            result = [v, v, v];
         }
-
-        private bool Bool(string field, bool fallback)
+        else if (node.Kind == ConfigNodeKind.List && node.Items.Count == 3)
         {
-            if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return fallback;
-            return value.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw Fail(field, $"expected true or false, got {value}"),
-            };
+            // Parsed as double then narrowed, as numpy's np.array(list, dtype=float32) does.
+            result = node.Items.Select(i => (float)i.AsDouble()).ToArray();
         }
-
-        private double Number(string field, double fallback)
+        else
         {
-            if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return fallback;
-            if (value.ValueKind != JsonValueKind.Number) throw Fail(field, $"expected a number, got {value}");
-            return value.GetDouble();
+            throw node.Invalid("a number or an array of 3 numbers");
         }
-
-        private float[] Triple(string field, float[] fallback, bool mustBePositive = false)
-        {
-            if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return fallback;
-            float[] result;
-            if (value.ValueKind == JsonValueKind.Number)
-            {
-                float v = value.GetSingle();
-                result = [v, v, v];
-            }
-            else if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 3)
-            {
-                result = new float[3];
-                for (int i = 0; i < 3; i++)
-                {
-                    var item = value[i];
-                    if (item.ValueKind != JsonValueKind.Number) throw Fail(field, $"element {i} is {item.ValueKind}, expected a number");
-                    // Parsed as double then narrowed, as numpy's np.array(list, dtype=float32) does.
-                    result[i] = (float)item.GetDouble();
-                }
-            }
-            else
-            {
-                throw Fail(field, $"expected a number or an array of 3 numbers, got {value}");
-            }
-            if (mustBePositive && result.Any(v => !(v > 0)))
-                throw Fail(field, $"values must be positive, got [{string.Join(", ", result)}]");
-            return result;
-        }
-
-        private int PositiveInt(JsonElement value, string field)
-        {
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n > 0) return n;
-            throw Fail(field, $"expected a positive integer, got {value}");
-        }
-
-        private PreprocessorConfigException Fail(string field, string problem) => new(source, field, problem);
+        if (mustBePositive && result.Any(v => !(v > 0)))
+            throw node.Error($"{field} values must be positive, got [{string.Join(", ", result)}]");
+        return result;
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using LvlmEval.Common.Config;
 
 namespace LvlmEval.Models.Config;
 
@@ -38,47 +38,38 @@ public sealed record LlavaConfig
     public static LlavaConfig Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: config.json not found.", path);
-        return Parse(File.ReadAllText(path), path);
+        return Read(ConfigDocument.Load(path, ModelConfigException.Create));
     }
 
     /// <summary>Parses config.json text; <paramref name="source"/> names it in errors.</summary>
-    public static LlavaConfig Parse(string json, string source)
-    {
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new ModelConfigException(source, "(root)", $"is not valid JSON: {e.Message}", e); }
-        using (doc)
-        {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new ModelConfigException(source, "(root)", "must be a JSON object.");
-            var root = new ConfigSection(doc.RootElement, source, "");
-            var modelType = root.OptionalString("model_type")
-                ?? throw root.Error("model_type", "is required and has no default (expected \"llava\").");
-            if (modelType != "llava")
-                throw root.Error("model_type", $"\"{modelType}\" is not a LLaVA checkpoint (expected \"llava\", LlavaForConditionalGeneration).");
+    public static LlavaConfig Parse(string json, string source) =>
+        Read(ConfigDocument.Parse(json, source, ConfigFormat.Json, ModelConfigException.Create));
 
-            var vision = VisionConfig.Read(root.Child("vision_config"));
-            var text = TextConfig.Read(root.Child("text_config"), root.OptionalBool("tie_word_embeddings"));
-            var layers = root.IntOrIntList("vision_feature_layer") ?? [-2];
-            foreach (var l in layers)
-                if (l < -(vision.NumLayers + 1) || l > vision.NumLayers)
-                    throw root.Error("vision_feature_layer", $"{l} is outside the tower's hidden states (embeddings plus {vision.NumLayers} layers).");
-            var strategy = root.String("vision_feature_select_strategy", "default") switch
-            {
-                "default" => VisionFeatureSelect.Default,
-                "full" => VisionFeatureSelect.Full,
-                var other => throw root.Error("vision_feature_select_strategy", $"\"{other}\" is not supported (default, full)."),
-            };
-            return new LlavaConfig
-            {
-                Source = source,
-                Vision = vision,
-                Text = text,
-                ImageTokenId = root.OptionalInt("image_token_index") ?? root.OptionalInt("image_token_id") ?? 32000,
-                VisionFeatureLayers = layers,
-                FeatureSelect = strategy,
-                ProjectorHiddenAct = root.String("projector_hidden_act", "gelu"),
-                ProjectorBias = root.Bool("multimodal_projector_bias", true),
-            };
-        }
+    private static LlavaConfig Read(ConfigDocument document)
+    {
+        var root = document.Root.AsMapping();
+        var modelType = root.OptionalString("model_type")
+            ?? throw root.FieldError("model_type", "is required and has no default (expected \"llava\").");
+        if (modelType != "llava")
+            throw root.FieldError("model_type", $"\"{modelType}\" is not a LLaVA checkpoint (expected \"llava\", LlavaForConditionalGeneration).");
+
+        var vision = VisionConfig.Read(root);
+        var text = TextConfig.Read(root.Section("text_config"), root.OptionalBool("tie_word_embeddings"));
+        var layers = root.IntOrIntList("vision_feature_layer") ?? [-2];
+        foreach (var l in layers)
+            if (l < -(vision.NumLayers + 1) || l > vision.NumLayers)
+                throw root.FieldError("vision_feature_layer", $"{l} is outside the tower's hidden states (embeddings plus {vision.NumLayers} layers).");
+        var strategy = root.Choice("vision_feature_select_strategy", "default", ["default", "full"]) == "full" ? VisionFeatureSelect.Full : VisionFeatureSelect.Default;
+        return new LlavaConfig
+        {
+            Source = document.File,
+            Vision = vision,
+            Text = text,
+            ImageTokenId = root.OptionalInt("image_token_index", min: 0) ?? root.OptionalInt("image_token_id", min: 0) ?? 32000,
+            VisionFeatureLayers = layers,
+            FeatureSelect = strategy,
+            ProjectorHiddenAct = root.Choice("projector_hidden_act", "gelu", Activations.Names),
+            ProjectorBias = root.Bool("multimodal_projector_bias", true),
+        };
     }
 }

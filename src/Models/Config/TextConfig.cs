@@ -1,3 +1,5 @@
+using LvlmEval.Common.Config;
+
 namespace LvlmEval.Models.Config;
 
 /// <summary>Decoder families; Qwen2 is Llama with biased q/k/v projections.</summary>
@@ -38,40 +40,33 @@ public sealed record TextConfig
     public int? BosTokenId { get; init; }
     public int[] EosTokenIds { get; init; } = [];
 
-    internal static TextConfig Read(ConfigSection s, bool? rootTie)
+    internal static TextConfig Read(ConfigNode s, bool? rootTie)
     {
-        var modelType = s.String("model_type", "llama");
-        var family = modelType switch
-        {
-            "llama" => TextModelFamily.Llama,
-            "qwen2" => TextModelFamily.Qwen2,
-            _ => throw s.Error("model_type", $"\"{modelType}\" is not a supported decoder (supported: llama, qwen2)."),
-        };
+        var modelType = s.Choice("model_type", "llama", ["llama", "qwen2"]);
+        var family = modelType == "qwen2" ? TextModelFamily.Qwen2 : TextModelFamily.Llama;
         bool qwen = family == TextModelFamily.Qwen2;
-        int hidden = s.Int("hidden_size", 4096);
-        int heads = s.Int("num_attention_heads", 32);
-        if (heads <= 0 || hidden <= 0) throw s.Error("num_attention_heads", $"hidden_size {hidden} and num_attention_heads {heads} must be positive.");
-        int kvHeads = s.OptionalInt("num_key_value_heads") ?? (qwen ? 32 : heads);
-        if (kvHeads <= 0 || heads % kvHeads != 0)
-            throw s.Error("num_key_value_heads", $"{kvHeads} must divide num_attention_heads {heads}.");
-        int headDim = s.OptionalInt("head_dim") ?? hidden / heads;
-        if (headDim % 2 != 0) throw s.Error("head_dim", $"{headDim} must be even for rotary embeddings.");
+        int hidden = s.Int("hidden_size", 4096, min: 1);
+        int heads = s.Int("num_attention_heads", 32, min: 1);
+        int kvHeads = s.OptionalInt("num_key_value_heads", min: 1) ?? (qwen ? 32 : heads);
+        if (heads % kvHeads != 0) throw s.FieldError("num_key_value_heads", $"({kvHeads}) must divide num_attention_heads ({heads}).");
+        int headDim = s.OptionalInt("head_dim", min: 1) ?? hidden / heads;
+        if (headDim % 2 != 0) throw s.FieldError("head_dim", $"({headDim}) must be even for rotary embeddings.");
         bool attentionBias = s.Bool("attention_bias", false);
         return new TextConfig
         {
             Family = family,
             ModelType = modelType,
-            VocabSize = s.Int("vocab_size", qwen ? 151936 : 32000),
+            VocabSize = s.Int("vocab_size", qwen ? 151936 : 32000, min: 1),
             HiddenSize = hidden,
-            IntermediateSize = s.Int("intermediate_size", qwen ? 22016 : 11008),
-            NumLayers = s.Int("num_hidden_layers", 32),
+            IntermediateSize = s.Int("intermediate_size", qwen ? 22016 : 11008, min: 1),
+            NumLayers = s.Int("num_hidden_layers", 32, min: 0),
             NumHeads = heads,
             NumKeyValueHeads = kvHeads,
             HeadDim = headDim,
-            HiddenAct = s.String("hidden_act", "silu"),
-            MaxPositionEmbeddings = s.Int("max_position_embeddings", qwen ? 32768 : 2048),
-            RmsNormEps = (float)s.Double("rms_norm_eps", 1e-6),
-            RopeTheta = s.Double("rope_theta", 10000.0),
+            HiddenAct = s.Choice("hidden_act", "silu", Activations.Names),
+            MaxPositionEmbeddings = s.Int("max_position_embeddings", qwen ? 32768 : 2048, min: 1),
+            RmsNormEps = (float)s.Double("rms_norm_eps", 1e-6, min: 0),
+            RopeTheta = s.Double("rope_theta", 10000.0, min: 0),
             RopeScaling = RopeScaling.Read(s),
             QkvBias = qwen || attentionBias,
             OutputBias = !qwen && attentionBias,

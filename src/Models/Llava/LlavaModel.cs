@@ -1,4 +1,4 @@
-using System.Text.Json;
+using LvlmEval.Common.Config;
 using LvlmEval.Imaging;
 using LvlmEval.Imaging.Processing;
 using LvlmEval.Models.Config;
@@ -141,12 +141,7 @@ public sealed class LlavaModel
     private static int[] ReadEos(string directory, LlavaConfig config)
     {
         var path = Path.Combine(directory, "generation_config.json");
-        if (File.Exists(path))
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            var eos = new ConfigSection(doc.RootElement, path, "").IntOrIntList("eos_token_id");
-            if (eos is not null) return eos;
-        }
+        if (File.Exists(path) && ConfigDocument.Load(path, ModelConfigException.Create).Root.AsMapping().IntOrIntList("eos_token_id") is { } eos) return eos;
         return config.Text.EosTokenIds;
     }
 

@@ -1,12 +1,15 @@
 using System.Globalization;
-using System.Text.Json;
+using LvlmEval.Common.Config;
 
 namespace LvlmEval.Reports.Runs;
 
 /// <summary>A dataset entry of the manifest: how to load the dataset again (format, root, split, loader settings).</summary>
 public sealed record ManifestDataset(string Name, string Format, string Root, string? Split, IReadOnlyDictionary<string, string> Settings);
 
-/// <summary>The parts of <c>manifest.json</c> a report shows or needs; the full document stays available as <see cref="Json"/>.</summary>
+/// <summary>
+/// The parts of <c>manifest.json</c> a report shows or needs. Keys it does not know are kept out of its way (a newer
+/// run may add some), but a known key with the wrong type is an error naming the file, line and field.
+/// </summary>
 public sealed record RunManifest
 {
     public required string RunId { get; init; }
@@ -26,87 +29,58 @@ public sealed record RunManifest
     public long SamplesDone { get; init; }
     public long Errors { get; init; }
 
-    /// <summary>The raw manifest.</summary>
-    public required JsonElement Json { get; init; }
-
     /// <summary>Finished minus started, when both are known.</summary>
     public TimeSpan? Duration => StartedUtc is { } s && FinishedUtc is { } f ? f - s : null;
 
-    /// <summary>Reads <paramref name="path"/>; a missing run_id or malformed JSON is an error naming the file.</summary>
+    /// <summary>Reads <paramref name="path"/>; malformed JSON, a missing run_id or a wrongly typed field is a <see cref="ConfigException"/> naming file, line and field.</summary>
     public static RunManifest Load(string path)
     {
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
-        }
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: expected a JSON object.");
-        string runId = String(root, "run_id") ?? throw new InvalidDataException($"{path}: missing 'run_id'.");
-        var versions = Property(root, "versions");
-        var machine = Property(root, "machine");
-        var shard = Property(root, "shard");
+        var root = ConfigDocument.Load(path).Root.AsMapping();
+        var versions = root.Section("versions");
+        var machine = root.Mapping("machine");
+        var shard = root.Section("shard");
         return new RunManifest
         {
-            RunId = runId,
-            ConfigHash = String(root, "config_hash") ?? "",
-            CodeCommit = String(root, "code_commit") ?? "",
-            LvlmEvalVersion = versions is { } v ? String(v, "lvlm_eval") ?? "" : "",
-            DotnetVersion = versions is { } v2 ? String(v2, "dotnet") ?? "" : "",
+            RunId = root.RequiredString("run_id", "a manifest.json written by lvlm-eval run always has one"),
+            ConfigHash = root.String("config_hash", ""),
+            CodeCommit = root.String("code_commit", ""),
+            LvlmEvalVersion = versions.String("lvlm_eval", ""),
+            DotnetVersion = versions.String("dotnet", ""),
             Models = Names(root, "models"),
-            Datasets = Array(root, "datasets").Select(d => ParseDataset(d, path)).ToList(),
+            Datasets = root.List("datasets").Select(Dataset).ToList(),
             Explainers = Names(root, "explainers"),
             Metrics = Names(root, "metrics"),
-            Seeds = Property(root, "seeds") is { ValueKind: JsonValueKind.Object } seeds
-                ? seeds.EnumerateObject().ToDictionary(p => p.Name, p => Scalar(p.Value)) : new Dictionary<string, string>(),
-            Machine = machine is { } m ? $"{String(m, "os")}, {Scalar(Property(m, "cores"))} cores, {Memory(Property(m, "memory_bytes"))}" : "",
-            Shard = shard is { } s ? ((int)(Int(Property(s, "index")) ?? 0), (int)(Int(Property(s, "count")) ?? 1)) : (0, 1),
-            StartedUtc = Time(root, "started_utc", path),
-            FinishedUtc = Time(root, "finished_utc", path),
-            SamplesDone = Int(Property(root, "samples_done")) ?? 0,
-            Errors = Int(Property(root, "errors")) ?? 0,
-            Json = root,
+            Seeds = Texts(root.Mapping("seeds")),
+            Machine = machine is null ? "" : $"{machine.String("os", "")}, {machine.Get("cores")?.AsInt(min: 1).ToString(CultureInfo.InvariantCulture) ?? ""} cores, {Memory(machine)}",
+            Shard = (shard.Int("index", 0, min: 0), shard.Int("count", 1, min: 1)),
+            StartedUtc = Time(root, "started_utc"),
+            FinishedUtc = Time(root, "finished_utc"),
+            SamplesDone = root.Long("samples_done", 0, min: 0),
+            Errors = root.Long("errors", 0, min: 0),
         };
     }
 
-    private static ManifestDataset ParseDataset(JsonElement d, string path)
+    private static ManifestDataset Dataset(ConfigNode d)
     {
-        string name = String(d, "name") ?? String(d, "format") ?? throw new InvalidDataException($"{path}: a datasets entry has neither 'name' nor 'format'.");
-        var settings = Property(d, "settings") is { ValueKind: JsonValueKind.Object } s
-            ? s.EnumerateObject().ToDictionary(p => p.Name, p => Scalar(p.Value)) : new Dictionary<string, string>();
-        return new ManifestDataset(name, String(d, "format") ?? name, String(d, "root") ?? "", String(d, "split"), settings);
+        d.AsMapping();
+        string name = d.OptionalString("name") ?? d.OptionalString("format") ?? throw d.Error($"{d.Name} has neither 'name' nor 'format'");
+        return new ManifestDataset(name, d.String("format", name), d.String("root", ""), d.OptionalString("split"), Texts(d.Mapping("settings")));
     }
 
-    private static JsonElement? Property(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var p) && p.ValueKind != JsonValueKind.Null ? p : null;
+    // Seeds are numbers and settings strings in manifests lvlm-eval writes; both are shown as written.
+    private static Dictionary<string, string> Texts(ConfigNode? map) =>
+        map is null ? [] : map.Entries.Where(e => !e.Value.IsNull).ToDictionary(e => e.Key, e => e.Value.Kind == ConfigNodeKind.Scalar ? e.Value.AsText() : e.Value.ToJson()!.ToJsonString());
 
-    private static string? String(JsonElement e, string name) => Property(e, name) is { } p ? Scalar(p) : null;
+    private static IReadOnlyList<string> Names(ConfigNode root, string key) =>
+        root.List(key).Select(x => x.Kind == ConfigNodeKind.Mapping ? x.String("name", "") : x.AsText()).ToList();
 
-    private static IEnumerable<JsonElement> Array(JsonElement e, string name) =>
-        Property(e, name) is { ValueKind: JsonValueKind.Array } a ? a.EnumerateArray() : [];
+    private static string Memory(ConfigNode machine) =>
+        machine.Get("memory_bytes") is { } bytes ? $"{bytes.AsLong(min: 0) / (1024.0 * 1024 * 1024):0.#} GiB" : "memory unknown";
 
-    private static IReadOnlyList<string> Names(JsonElement e, string name) =>
-        Array(e, name).Select(x => x.ValueKind == JsonValueKind.Object ? String(x, "name") ?? "" : Scalar(x)).ToList();
-
-    private static string Scalar(JsonElement? e) => e switch
+    private static DateTimeOffset? Time(ConfigNode root, string key)
     {
-        null => "",
-        { ValueKind: JsonValueKind.String } s => s.GetString()!,
-        { } other => other.GetRawText(),
-    };
-
-    private static long? Int(JsonElement? e) => e is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out long v) ? v : null;
-
-    private static string Memory(JsonElement? e) => Int(e) is long bytes ? $"{bytes / (1024.0 * 1024 * 1024):0.#} GiB" : "memory unknown";
-
-    private static DateTimeOffset? Time(JsonElement e, string name, string path)
-    {
-        if (String(e, name) is not { } text) return null;
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-            ? t : throw new InvalidDataException($"{path}: '{name}' is not a timestamp: '{text}'.");
+        if (root.Get(key) is not { } node) return null;
+        return DateTimeOffset.TryParse(node.AsString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t : throw node.Invalid("a timestamp (ISO 8601)");
     }
 }

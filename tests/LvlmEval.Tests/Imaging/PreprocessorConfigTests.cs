@@ -16,7 +16,7 @@ public sealed class PreprocessorConfigTests
     [TestCase("""{"image_processor_type": "CLIPImageProcessor", "do_resize": "yes"}""", "do_resize")]
     [TestCase("""{"image_processor_type": "ViTImageProcessor"}""", "image_processor_type")]
     [TestCase("""{"size": 224}""", "image_processor_type")]
-    [TestCase("""{"image_processor_type": """, "(document)")]
+    [TestCase("""{"image_processor_type": """, "")]
     public void InvalidFieldIsNamedWithTheFile(string json, string field)
     {
         using var dir = new TempDir("imaging-config");
@@ -24,7 +24,8 @@ public sealed class PreprocessorConfigTests
         File.WriteAllText(path, json);
         var ex = Assert.Throws<PreprocessorConfigException>(() => PreprocessorConfig.Load(path));
         Assert.That(ex!.Field, Is.EqualTo(field));
-        Assert.That(ex.Message, Does.Contain(path).And.Contain($"'{field}'"));
+        // One line: the file, the line (each case is one line long) and the field.
+        Assert.That(ex.Message, Does.StartWith($"{path}:1: {field}").And.Not.Contain("\n"));
     }
 
     [Test]

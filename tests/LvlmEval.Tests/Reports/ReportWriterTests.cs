@@ -62,8 +62,8 @@ public sealed class ReportWriterTests
         var missing = Assert.Throws<FileNotFoundException>(() => ReportWriter.Write(dir.Path));
         Assert.That(missing!.Message, Does.Contain("manifest.json"));
         File.WriteAllText(dir.File("manifest.json"), "{\"config\": {}}");
-        var noId = Assert.Throws<InvalidDataException>(() => ReportWriter.Write(dir.Path));
-        Assert.That(noId!.Message, Does.Contain("run_id"));
+        var noId = Assert.Throws<LvlmEval.Common.Config.ConfigException>(() => ReportWriter.Write(dir.Path));
+        Assert.That(noId!.Message, Does.StartWith(dir.File("manifest.json") + ":1: ").And.Contain("'run_id' is missing"));
 
         RunFixture.Write(dir.Path, samplesPerModel: 2, shards: 1);
         var broken = new MapRecord("r", "m", "shapes", "s1", "gradcam", -1, "", 2, 3, [0.1f, 0.2f]);
