@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LvlmEval.Common;
+using LvlmEval.Common.Config;
 
 namespace LvlmEval.Results;
 
@@ -31,9 +32,16 @@ public static class Manifest
     /// <summary>Writes <paramref name="manifest"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, JsonObject manifest) => AtomicFile.WriteAllText(path, manifest.ToJsonString(JsonOptions) + "\n");
 
-    /// <summary>Reads a manifest.</summary>
-    public static JsonObject Read(string path) =>
-        JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object.");
+    /// <summary>
+    /// Reads a manifest as an editable JSON object (resume and merge rewrite it). It is checked by the config reader
+    /// first, so a broken one fails like every config file: <c>file:line: problem</c>.
+    /// </summary>
+    public static JsonObject Read(string path)
+    {
+        var document = ConfigDocument.Load(path);
+        document.Root.AsMapping();
+        return JsonNode.Parse(document.Text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true })!.AsObject();
+    }
 
     /// <summary>An assembly's informational version (or its version), as the manifest records it.</summary>
     public static string InformationalVersion(Assembly assembly) =>

@@ -25,9 +25,10 @@ internal static class JsonConfigParser
             int line = (int)(e.LineNumber ?? 0) + 1;
             long at = line - 1 < lines.Count ? lines[line - 1] + (e.BytePositionInLine ?? 0) : bytes.Length;
             // Python's json.dumps writes NaN and Infinity, which JSON does not have: name the field rather than the syntax.
+            // The reader stops after a minus sign, so "-Infinity" is found as "Infinity" behind a '-'.
             foreach (var literal in new[] { "NaN", "Infinity", "-Infinity" })
                 if (state.LastField is { } field && StartsWith(bytes, at, literal))
-                    throw document.Error(line, field, $"{ConfigNode.FieldName(field)} must be a finite number, got {literal}", e);
+                    throw document.Error(line, field, $"{ConfigNode.FieldName(field)} must be a finite number, got {(literal == "Infinity" && at > 0 && bytes[at - 1] == '-' ? "-" : "")}{literal}", e);
             var message = e.Message;
             int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
             throw document.Error(line, "", $"not valid JSON ({(cut > 0 ? message[..cut] : message).TrimEnd('.')})", e);

@@ -166,4 +166,20 @@ public sealed class ConfigFileErrorTests
         Assert.That(e.Message, Does.Contain(phrase));
         Assert.That(e.Field, Is.EqualTo(field));
     }
+
+    [TestCase("\"errors\": 0", "\"errors\": 0,,", "not valid JSON")]
+    [TestCase("\"errors\": 0\n}", "\"errors\": 0\n}, 2]", "the document must be a JSON object, got an array")]
+    public void ManifestReadForResumeAndMergeFailsTheSameWay(string original, string replacement, string phrase)
+    {
+        using var dir = new TempDir("config-errors");
+        var path = dir.File("manifest.json");
+        var text = ManifestJson.Replace(original, replacement);
+        if (replacement.EndsWith(']')) text = "[" + text;
+        Assert.That(text, Is.Not.EqualTo(ManifestJson), "the test edit applies");
+        File.WriteAllText(path, text);
+        // A syntax error is on the edited line; a document of the wrong kind is reported where it starts.
+        int line = replacement.EndsWith(']') ? 1 : text.Split('\n').Select((t, i) => (t, i)).First(l => l.t.Contains(replacement)).i + 1;
+        var e = Assert.Catch<ConfigException>(() => LvlmEval.Results.Manifest.Read(path))!;
+        Assert.That(e.Message, Does.StartWith($"{path}:{line}: ").And.Contain(phrase).And.Not.Contain("\n"));
+    }
 }
