@@ -8,12 +8,13 @@ namespace LvlmEval.Metrics.Task;
 public sealed class ExactMatch : ITaskScorer
 {
     /// <summary>The official scorer of dataset format <c>shapes</c>.</summary>
-    public static Registration<ITaskScorer> ShapesRegistration { get; } = new(
-        new Descriptor("shapes", "exact match after normalisation", "exact match", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new ExactMatch());
+    public static Registration<ITaskScorer> ShapesRegistration { get; } = For("shapes");
 
     /// <summary>The official scorer of dataset format <c>voc</c>.</summary>
-    public static Registration<ITaskScorer> VocRegistration { get; } = new(
-        new Descriptor("voc", "exact match after normalisation", "exact match", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new ExactMatch());
+    public static Registration<ITaskScorer> VocRegistration { get; } = For("voc");
+
+    private static Registration<ITaskScorer> For(string format) =>
+        new(new Descriptor(format, "exact match after normalisation", "exact match", "none", Granularity.Sample, [MetricRegistry.TaskScoreRow]), _ => new ExactMatch());
 
     /// <inheritdoc />
     public string Name => "exact-match";

@@ -132,24 +132,19 @@ public sealed unsafe class SafetensorsFile : ISafetensorsReader, IDisposable
     }
 
     /// <inheritdoc/>
-    public long[] ReadInt64(string name)
-    {
-        var info = Info(name);
-        if (!ElementConversion.FitsInt64(info.DType))
-            throw new InvalidOperationException($"{Path}: tensor '{name}' is {info.DType}, which does not convert exactly to int64.");
-        var result = new long[CheckedLength(info)];
-        Decode(info, result.AsSpan(), ElementConversion.ToInt64);
-        return result;
-    }
+    public long[] ReadInt64(string name) => ReadExact<long>(name, ElementConversion.FitsInt64, "int64", ElementConversion.ToInt64);
 
     /// <inheritdoc/>
-    public int[] ReadInt32(string name)
+    public int[] ReadInt32(string name) => ReadExact<int>(name, ElementConversion.FitsInt32, "int32", ElementConversion.ToInt32);
+
+    /// <summary>The tensor as <typeparamref name="T"/>, refused unless every value of its dtype converts exactly.</summary>
+    private T[] ReadExact<T>(string name, Func<SafetensorsDType, bool> fits, string typeName, Converter<T> convert)
     {
         var info = Info(name);
-        if (!ElementConversion.FitsInt32(info.DType))
-            throw new InvalidOperationException($"{Path}: tensor '{name}' is {info.DType}, which does not convert exactly to int32.");
-        var result = new int[CheckedLength(info)];
-        Decode(info, result.AsSpan(), ElementConversion.ToInt32);
+        if (!fits(info.DType))
+            throw new InvalidOperationException($"{Path}: tensor '{name}' is {info.DType}, which does not convert exactly to {typeName}.");
+        var result = new T[CheckedLength(info)];
+        Decode(info, result.AsSpan(), convert);
         return result;
     }
 
