@@ -64,13 +64,14 @@ public static class AskEndpoints
         int max = FormFields.MaxNewTokens(form["max_new_tokens"], state.Limits);
         var edit = ImageEdit.Parse(form["edit"], form["edit_x"], form["edit_y"], form["edit_width"], form["edit_height"], uploaded);
         var image = edit?.Apply(uploaded) ?? uploaded;
-        var session = await served.Queue.Run(form["ticket"], () => AnswerSession.Create(served, image, prompt, template, max)).ConfigureAwait(false);
+        int seed = FormFields.Int(form["seed"], "seed", 0);
+        var session = await served.Queue.Run(form["ticket"], () => AnswerSession.Create(served, image, prompt, template, max, seed)).ConfigureAwait(false);
         state.Sessions.Add(session);
         var prepared = session.Prepared;
         return new JsonObject
         {
             ["session"] = session.Id, ["model"] = served.Name, ["prompt"] = prompt, ["prompt_text"] = prepared.PromptText,
-            ["answer"] = session.Generation.Text, ["stopped_at_eos"] = session.Generation.StoppedAtEos,
+            ["answer"] = session.Generation.Text, ["stopped_at_eos"] = session.Generation.StoppedAtEos, ["seed"] = session.Seed,
             ["answer_tokens"] = new JsonArray(session.AnswerIds.Select((id, t) => (JsonNode)new JsonObject
             {
                 ["index"] = t, ["token_id"] = id, ["token"] = session.PositionTokens[session.AnswerStart + t], ["log_prob"] = session.AnswerLogProbs[t],

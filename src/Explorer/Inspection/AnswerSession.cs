@@ -22,9 +22,10 @@ public sealed class AnswerSession
     public static TraceOptions InspectionNeeds(int promptLength) => new() { LanguageAttentions = true, LanguageHiddenStates = true, LogitsFrom = promptLength - 1 };
 
     private AnswerSession(string id, ServedModel served, RgbImage image, string prompt, PreparedInput prepared, GenerationResult generation,
-        TraceCache traces, Trace trace, double[] logProbs)
+        TraceCache traces, Trace trace, double[] logProbs, int seed)
     {
         Id = id;
+        Seed = seed;
         Served = served;
         Image = image;
         Prompt = prompt;
@@ -39,6 +40,9 @@ public sealed class AnswerSession
 
     /// <summary>Session id used in the API's URLs.</summary>
     public string Id { get; }
+
+    /// <summary>The seed the session's explainers draw from (as <c>explain --seed</c>).</summary>
+    public int Seed { get; }
 
     /// <summary>The model that answered.</summary>
     public ServedModel Served { get; }
@@ -89,17 +93,17 @@ public sealed class AnswerSession
     public int PredictingPosition(int index) => AnswerStart + index - 1;
 
     /// <summary>Generates the greedy answer and runs the inspection trace; call on the model's queue.</summary>
-    public static AnswerSession Create(ServedModel served, RgbImage image, string prompt, PromptTemplate template, int maxNewTokens)
+    public static AnswerSession Create(ServedModel served, RgbImage image, string prompt, PromptTemplate template, int maxNewTokens, int seed = 0)
     {
         var model = served.Model;
         // The sample path of run and explain, without explainers: they run one at a time as the page asks (SessionExplainer).
         var answered = new SamplePipeline(new SampleRunOptions { MaxNewTokens = maxNewTokens, Template = template, Errors = SampleErrorPolicy.Throw })
-            .Run(model, SampleInput.Single(image, "", prompt, seed: 0));
+            .Run(model, SampleInput.Single(image, "", prompt, seed));
         var (prepared, generation) = (answered.Prepared!, answered.Generation!);
         var needs = InspectionNeeds(prepared.TokenIds.Length);
         var traces = new TraceCache(needs);
         var trace = traces.GetOrRun(needs, o => model.Forward(prepared, generation.TokenIds, o));
         var logProbs = ExplanationDocument.AnswerLogProbs(model, prepared, generation.TokenIds, traces);
-        return new AnswerSession(Guid.NewGuid().ToString("N")[..16], served, image, prompt, prepared, generation, traces, trace, logProbs);
+        return new AnswerSession(Guid.NewGuid().ToString("N")[..16], served, image, prompt, prepared, generation, traces, trace, logProbs, seed);
     }
 }

@@ -25,7 +25,7 @@ public static class SessionExplainer
             explainer.Validate(model);
             var explanation = explainer.Explain(new ExplainRequest
             {
-                Model = model, Prepared = session.Prepared, AnswerIds = session.AnswerIds, Seed = 0, Traces = session.Traces,
+                Model = model, Prepared = session.Prepared, AnswerIds = session.AnswerIds, Seed = session.Seed, Traces = session.Traces,
             });
             var json = ExplanationDocument.ExplainerEntry(model, session.Image, explanation, heatmapFolder: null);
             var tokens = json["tokens"]!.AsArray();

@@ -112,6 +112,21 @@ public sealed class InspectApiTests
     }
 
     [Test]
+    public async Task SessionExplainersDrawFromTheAskedSeedAsExplainDoes()
+    {
+        const string seed = "424242";
+        var ask = await ExplorerFixture.AskScene(("seed", seed));
+        Assert.That((int)ask["seed"]!, Is.EqualTo(int.Parse(seed)));
+        var (status, body, text) = await ExplorerFixture.Post($"/api/sessions/{(string)ask["session"]!}/explain?explainer=random", null);
+        Assert.That(status, Is.EqualTo(200), text);
+        var fields = new[] { ("model", "tiny-llava-shapes"), ("prompt", ExplorerFixture.Scene.Prompt), ("max_new_tokens", "4"), ("explainer", "random"), ("seed", seed) };
+        var (_, doc, _) = await ExplorerFixture.Post("/api/explain", ExplorerFixture.Form(File.ReadAllBytes(ExplorerFixture.Scene.Path), "scene.png", fields));
+        var unseeded = await ExplorerFixture.Post("/api/explain", ExplorerFixture.Form(File.ReadAllBytes(ExplorerFixture.Scene.Path), "scene.png", fields[..^1]));
+        Assert.That(body!["sequence_map"]!.ToJsonString(), Is.EqualTo(doc!["explainers"]!["random"]!["sequence_map"]!.ToJsonString()), "the session's random map is explain's with the same seed");
+        Assert.That(body["sequence_map"]!.ToJsonString(), Is.Not.EqualTo(unseeded.Body!["explainers"]!["random"]!["sequence_map"]!.ToJsonString()), "and not the default seed's");
+    }
+
+    [Test]
     public async Task ExplainerOnDemandEqualsTheDocumentsEntryAndReportsItsCost()
     {
         var ask = await ExplorerFixture.AskScene();
