@@ -34,18 +34,14 @@ internal static class EditReader
             }
             catch (ParameterException e)
             {
-                throw (parametersNode ?? item).Error(ParameterProblem(e, location));
+                throw (parametersNode ?? item).Error(ExperimentLoader.ParameterProblem(e, location));
             }
         }
         return edits;
     }
 
-    /// <summary>A parameter error's message without its <c>file:line: </c> prefix, plus the fix.</summary>
-    public static string ParameterProblem(ParameterException e, string location) =>
-        (e.Message.StartsWith(location + ": ", StringComparison.Ordinal) ? e.Message[(location.Length + 2)..] : e.Message) + "; fix the parameter or remove it to use the default";
-
-    /// <summary>ProjectAway settings from parameters (also used by <c>explain --edit</c>).</summary>
-    public static ProjectAwaySettings Parse(ParameterSet parameters, IReadOnlyDictionary<string, object?> values)
+    /// <summary>ProjectAway settings from an edit's parameters.</summary>
+    private static ProjectAwaySettings Parse(ParameterSet parameters, IReadOnlyDictionary<string, object?> values)
     {
         IReadOnlyList<string>? objects = values.TryGetValue("objects", out var raw) ? raw switch
         {

@@ -199,10 +199,14 @@ public static class ExperimentLoader
         }
         catch (ParameterException e)
         {
-            var problem = EditReader.ParameterProblem(e, location);
+            var problem = ParameterProblem(e, location);
             throw (parametersNode ?? node).Error(implicitName is null ? problem : $"{problem} (while building every {kind} for '{AllComponents}'; list the {kind}s instead)");
         }
     }
+
+    /// <summary>A parameter error's message without its <c>file:line: </c> prefix (the node's error adds it), plus the fix.</summary>
+    internal static string ParameterProblem(ParameterException e, string location) =>
+        (e.Message.StartsWith(location + ": ", StringComparison.Ordinal) ? e.Message[(location.Length + 2)..] : e.Message) + "; fix the parameter or remove it to use the default";
 
     private static IReadOnlyList<ConfigNode> Required(ConfigNode top, string key, string fix)
     {
