@@ -64,6 +64,11 @@ public sealed partial class ComponentRegistrationTests
         check.Invoke(null, [registry]);
     }
 
+    [Test]
+    public void EveryShippedDatasetFormatHasATaskScorerAndEveryScorerAFormat() =>
+        // An experiment naming a format without a scorer is refused at load time; a shipped loader must never be refused.
+        Assert.That(Shipped<ITaskScorer>("task scorer").Names, Is.EquivalentTo(Shipped<IDatasetLoader>("dataset format").Names));
+
     private static void HoldsEveryShipped<T>(Registry<T> registry) where T : class
     {
         var shipped = Shipped<T>(registry.Kind);
