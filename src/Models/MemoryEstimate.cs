@@ -135,6 +135,24 @@ public static class MemoryEstimator
 
     private static long KeyValueCacheFloats(TextConfig c, long s) => 2L * c.NumLayers * c.NumKeyValueHeads * c.HeadDim * s;
 
+    /// <summary>
+    /// Bytes this process holds resident that are not file-backed (Linux RssAnon; elsewhere the working set). What this
+    /// process may grow to is <see cref="AvailableBytes"/> plus these: its resident total would count memory-mapped
+    /// weights twice, once as its own and once in MemAvailable's reclaimable page cache.
+    /// </summary>
+    public static long AnonymousResidentBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+                    return long.Parse(line["RssAnon:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
+    }
+
     /// <summary>Bytes of memory the machine can give a new process now (Linux MemAvailable; elsewhere what the GC may use).</summary>
     public static long AvailableBytes()
     {

@@ -39,9 +39,6 @@ internal static class ChildMeasurement
     /// <summary>Peak resident memory of this process so far (VmHWM: anonymous and file-backed pages, mapped weights included).</summary>
     public static long PeakResidentBytes() => Status("VmHWM:");
 
-    /// <summary>Resident memory now.</summary>
-    public static long ResidentBytes() => Status("VmRSS:");
-
     /// <summary>Starts a new peak: Linux resets VmHWM to the current resident size when 5 is written to clear_refs.</summary>
     public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
 

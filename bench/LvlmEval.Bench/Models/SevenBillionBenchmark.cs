@@ -79,7 +79,7 @@ public sealed class SevenBillionBenchmark : IBenchmark
         long needed = MemoryEstimator.GradientTraceBytes(model!.Config, model.WeightBytes, prepared.TokenIds.Length + explained.Length, recompute: true);
         long full = MemoryEstimator.GradientTraceBytes(model.Config, model.WeightBytes, prepared.TokenIds.Length + explained.Length, recompute: false);
         result["full_trace_estimate_gb"] = (full / 1e9).ToString("F1");
-        long available = MemoryEstimator.AvailableBytes() + ChildMeasurement.ResidentBytes();
+        long available = MemoryEstimator.AvailableBytes() + MemoryEstimator.AnonymousResidentBytes();
         // Keep 2 GB for the other processes on a shared machine: the estimate is not a bound.
         if (needed > available - (2L << 30))
             result["skipped"] = $"the gradient explanation is estimated at {needed / 1e9:F1} GB peak and {available / 1e9:F1} GB are available";

@@ -349,9 +349,10 @@ public sealed class LlavaModel
     /// <summary>Bytes the weights take in memory (half-width matrices at their stored size, the rest as float32).</summary>
     public long WeightBytes => HalfWidthWeights.Sum(w => w.Matrix.StoredBytes) + sizeof(float) * (ParameterCount - HalfWidthWeights.Sum(w => w.Matrix.Length));
 
-    // Whether a gradient trace keeping every layer's activations is estimated to fit in the memory available now.
+    // Whether a gradient trace keeping every layer's activations is estimated to fit in the memory available now (the
+    // estimate includes the weights; mapped ones are in MemAvailable's page cache, so only anonymous memory is added).
     private bool FullTraceFits(int sequence, int batch) =>
-        MemoryEstimator.GradientTraceBytes(Config, WeightBytes, sequence, recompute: false, batch) <= MemoryEstimator.AvailableBytes() + System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
+        MemoryEstimator.GradientTraceBytes(Config, WeightBytes, sequence, recompute: false, batch) <= MemoryEstimator.AvailableBytes() + MemoryEstimator.AnonymousResidentBytes();
 
     /// <summary>
     /// Teacher-forced forward over the prompt followed by <paramref name="answerIds"/> for every image of the batch,

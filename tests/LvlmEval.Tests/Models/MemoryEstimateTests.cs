@@ -57,4 +57,27 @@ public sealed class MemoryEstimateTests
         Assert.That(text, Does.Contain("Stored dtypes: BF16"));
         Assert.That(text, Does.Contain("On disk:").And.Contain("Memory (est.): weights").And.Contain("gradient explanation"));
     }
+
+    [Test]
+    public void AnonymousResidentBytesLeaveOutMappedWeights()
+    {
+        // 50 MB of F16 weights mapped and read: resident file-backed pages, which MemAvailable also counts as page cache,
+        // so the gap between the resident total and the anonymous bytes grows by about their size.
+        using var dir = new TempDir("memory-anonymous");
+        var path = dir.File("w.safetensors");
+        SafetensorsWriter.Save(path, [("w", new LvlmEval.Tensors.Tensor(6144, 4096))], dtype: SafetensorsDType.F16);
+        using var file = SafetensorsFile.Open(path);
+        var weight = file.MapMatrix("w");
+        long before = FileBacked();
+        var row = new float[weight.Columns];
+        for (int r = 0; r < weight.Rows; r++) weight.WidenRows(r, 1, row);
+        long after = FileBacked();
+        Assert.That(after - before, Is.GreaterThan(45_000_000), $"file-backed resident bytes grew by {after - before}");
+
+        static long FileBacked()
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            return self.WorkingSet64 - MemoryEstimator.AnonymousResidentBytes();
+        }
+    }
 }
