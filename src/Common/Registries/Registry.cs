@@ -84,8 +84,11 @@ public sealed class Registry<T> where T : class
     }
 
     /// <summary>The error for a name that is not registered: where, what, and the valid names.</summary>
-    public ParameterException Unknown(string name, string? location = null) =>
-        new($"{(location is null ? "" : location + ": ")}unknown {Kind} '{name}'; valid {Kind}s: {string.Join(", ", Names)}");
+    public ParameterException Unknown(string name, string? location = null)
+    {
+        var names = Names;
+        return new($"{(location is null ? "" : location + ": ")}unknown {Kind} '{name}'; valid {Kind}s: {(names.Count == 0 ? "(none registered)" : string.Join(", ", names))}");
+    }
 
     private Registration<T> Entry(string name, string? location)
     {

@@ -188,8 +188,8 @@ public static class ExperimentLoader
             parametersNode = node.Get("parameters");
         }
         var nameNode = node.Kind == ConfigNodeKind.Mapping ? node.Get("name")! : node;
-        if (!valid.Contains(name, StringComparer.Ordinal))
-            throw nameNode.Error($"unknown {kind} '{name}'; valid {kind}s: {(valid.Count == 0 ? "(none registered)" : string.Join(", ", valid))}");
+        if (!registry.Contains(name))
+            throw nameNode.Error(registry.Unknown(name).Message);
         var parameters = parametersNode?.AsParameters() ?? [];
         var location = (parametersNode ?? node).Location;
         try
