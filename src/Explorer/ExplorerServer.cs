@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LvlmEval.Common;
+using LvlmEval.Common.Config;
 using LvlmEval.Explorer.Api;
 using LvlmEval.Explorer.Inspection;
 using LvlmEval.Explorer.Runs;
@@ -100,7 +101,10 @@ public sealed class ExplorerServer : IAsyncDisposable
     }
 
     // Every failure becomes a JSON {"error": one line}: 400 for bad requests, 404 for unknown names, 500 otherwise.
-    // The server keeps serving; no stack trace reaches the client.
+    // A file the server reads that is malformed (a run's manifest.json as a ConfigException, a Parquet part as an
+    // InvalidDataException; the form reader's own InvalidDataException is a 400 in FormFields) is the server's failure,
+    // not the client's, so 500 too, but not a bug: the message already names the file and line, and the log gets that
+    // line rather than a stack trace. The server keeps serving; no stack trace reaches the client.
     private static async Task ErrorBoundary(HttpContext context, RequestDelegate next)
     {
         try
@@ -114,12 +118,15 @@ public sealed class ExplorerServer : IAsyncDisposable
                 ExplorerRequestException r => (r.NotFound ? 404 : 400, r.Message),
                 BadHttpRequestException b => (400, $"bad request: {b.Message}"),
                 ParameterException or ArgumentException or ImageDecodeException => (400, e.Message),
-                InvalidDataException => (400, $"the request cannot be read: {e.Message}"),
+                ConfigException or InvalidDataException => (500, $"a file of the server cannot be read: {e.Message}"),
                 OperationCanceledException => (499, "the request was cancelled"),
                 _ => (500, $"internal error ({e.GetType().Name}): {e.Message}"),
             };
-            if (status == 500)
-                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("explorer").LogError(e, "{Path} failed", context.Request.Path);
+            var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("explorer");
+            if (e is ConfigException or InvalidDataException)
+                log.LogWarning("{Path} failed: {Message}", context.Request.Path, FormFields.FirstLine(message));
+            else if (status == 500)
+                log.LogError(e, "{Path} failed", context.Request.Path);
             context.Response.Clear();
             context.Response.StatusCode = status;
             await Json.Write(context.Response, new JsonObject { ["error"] = FormFields.FirstLine(message) }).ConfigureAwait(false);

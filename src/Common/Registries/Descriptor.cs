@@ -11,6 +11,13 @@ public sealed record Descriptor(string Name, string Summary, string Paper, strin
     /// <summary>A descriptor without rows (explainers, loaders, scorers).</summary>
     public Descriptor(string name, string summary, string paper, string cost, Granularity scope) : this(name, summary, paper, cost, scope, []) { }
 
+    /// <summary>
+    /// The name of the registration this one is a narrower variant of (e.g. <c>deletion</c> computes one of the two
+    /// curves <c>deletion-insertion</c> computes, writing the same rows), or null. <c>all</c> in an experiment file
+    /// leaves variants out so no row is written twice; a variant stays selectable by its own name.
+    /// </summary>
+    public string? VariantOf { get; init; }
+
     /// <summary>The row template <paramref name="row"/> belongs to, or null.</summary>
     public RowDescriptor? Row(string row) => Rows.FirstOrDefault(r => r.Matches(row));
 }

@@ -43,6 +43,15 @@ public sealed class Registry<T> where T : class
         get { lock (_entries) return _entries.Keys.Order(StringComparer.Ordinal).ToArray(); }
     }
 
+    /// <summary>
+    /// Every registered name that is not a variant of another (<see cref="Descriptor.VariantOf"/>), sorted: what
+    /// <c>all</c> in an experiment file stands for.
+    /// </summary>
+    public IReadOnlyList<string> NamesExceptVariants
+    {
+        get { lock (_entries) return _entries.Values.Where(e => e.Descriptor.VariantOf is null).Select(e => e.Descriptor.Name).Order(StringComparer.Ordinal).ToArray(); }
+    }
+
     /// <summary>Every descriptor, sorted by name.</summary>
     public IReadOnlyList<Descriptor> Descriptors
     {
@@ -84,8 +93,11 @@ public sealed class Registry<T> where T : class
     }
 
     /// <summary>The error for a name that is not registered: where, what, and the valid names.</summary>
-    public ParameterException Unknown(string name, string? location = null) =>
-        new($"{(location is null ? "" : location + ": ")}unknown {Kind} '{name}'; valid {Kind}s: {string.Join(", ", Names)}");
+    public ParameterException Unknown(string name, string? location = null)
+    {
+        var names = Names;
+        return new($"{(location is null ? "" : location + ": ")}unknown {Kind} '{name}'; valid {Kind}s: {(names.Count == 0 ? "(none registered)" : string.Join(", ", names))}");
+    }
 
     private Registration<T> Entry(string name, string? location)
     {

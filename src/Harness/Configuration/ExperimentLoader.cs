@@ -139,9 +139,11 @@ public static class ExperimentLoader
 
     /// <summary>
     /// The <c>explainers:</c> or <c>metrics:</c> section: a list of names (or name + parameters), or <c>all</c>. <c>all</c>
-    /// stands for every registered component (plugins included) with its default parameters, in registry order; as a
-    /// list item it stands for every registered component the list does not name itself, so
-    /// <c>[all, {name: rise, parameters: {masks: 64}}]</c> runs everything and configures rise.
+    /// stands for every registered component (plugins included) that is not a variant of another
+    /// (<see cref="Descriptor.VariantOf"/>: <c>deletion</c> and <c>insertion</c> would rewrite rows of
+    /// <c>deletion-insertion</c>), with its default parameters, in registry order; as a list item it stands for every such
+    /// component the list does not name itself, so <c>[all, {name: rise, parameters: {masks: 64}}]</c> runs everything and
+    /// configures rise. A variant runs when the list names it.
     /// </summary>
     private static List<ComponentSpec<T>> ReadComponents<T>(ConfigNode top, string key, Registry<T> registry) where T : class
     {
@@ -149,7 +151,7 @@ public static class ExperimentLoader
         if (node.Kind == ConfigNodeKind.Scalar)
         {
             if (node.Text != AllComponents) throw node.Invalid($"a list (lines starting with '- ') or '{AllComponents}'");
-            return registry.Names.Select(name => ReadComponent(node, name, registry)).ToList();
+            return registry.NamesExceptVariants.Select(name => ReadComponent(node, name, registry)).ToList();
         }
         var items = node.AsList();
         var named = items.Where(n => !IsAll(n)).Select(n => ReadComponent(n, null, registry)).ToList();
@@ -162,7 +164,7 @@ public static class ExperimentLoader
         int next = 0;
         foreach (var item in items)
         {
-            if (IsAll(item)) result.AddRange(registry.Names.Where(n => !explicitNames.Contains(n)).Select(n => ReadComponent(item, n, registry)));
+            if (IsAll(item)) result.AddRange(registry.NamesExceptVariants.Where(n => !explicitNames.Contains(n)).Select(n => ReadComponent(item, n, registry)));
             else result.Add(named[next++]);
         }
         return result;
@@ -188,8 +190,8 @@ public static class ExperimentLoader
             parametersNode = node.Get("parameters");
         }
         var nameNode = node.Kind == ConfigNodeKind.Mapping ? node.Get("name")! : node;
-        if (!valid.Contains(name, StringComparer.Ordinal))
-            throw nameNode.Error($"unknown {kind} '{name}'; valid {kind}s: {(valid.Count == 0 ? "(none registered)" : string.Join(", ", valid))}");
+        if (!registry.Contains(name))
+            throw nameNode.Error(registry.Unknown(name).Message);
         var parameters = parametersNode?.AsParameters() ?? [];
         var location = (parametersNode ?? node).Location;
         try

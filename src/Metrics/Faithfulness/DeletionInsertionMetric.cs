@@ -12,20 +12,20 @@ namespace LvlmEval.Metrics.Faithfulness;
 /// </summary>
 public sealed class DeletionInsertionMetric : IMetric
 {
-    /// <summary>Registry entry <c>deletion</c>.</summary>
+    /// <summary>Registry entry <c>deletion</c>: a variant of <c>deletion-insertion</c> (<c>all</c> runs that one instead).</summary>
     public static Registration<IMetric> DeletionRegistration { get; } = new(
         new Descriptor("deletion", "deletion curve of the sequence map", "Petsiuk, Das & Saenko 2018 (RISE)", "(steps + 1) forwards per curve, batched", Granularity.Sequence,
         [
             new RowDescriptor("deletion_auc_{nppl|prob}", Direction.LowerIsBetter, 0, double.PositiveInfinity, Granularity.Sequence, "area under the deletion curve; a faithful ranking makes the score fall fast"),
-        ]),
+        ]) { VariantOf = "deletion-insertion" },
         p => new DeletionInsertionMetric("deletion", deletion: true, insertion: false, p));
 
-    /// <summary>Registry entry <c>insertion</c>.</summary>
+    /// <summary>Registry entry <c>insertion</c>: a variant of <c>deletion-insertion</c> (<c>all</c> runs that one instead).</summary>
     public static Registration<IMetric> InsertionRegistration { get; } = new(
         new Descriptor("insertion", "insertion curve of the sequence map", "Petsiuk, Das & Saenko 2018 (RISE)", "(steps + 1) forwards per curve, batched", Granularity.Sequence,
         [
             new RowDescriptor("insertion_auc_{nppl|prob}", Direction.HigherIsBetter, 0, double.PositiveInfinity, Granularity.Sequence, "area under the insertion curve; a faithful ranking makes the score rise fast"),
-        ]),
+        ]) { VariantOf = "deletion-insertion" },
         p => new DeletionInsertionMetric("insertion", deletion: false, insertion: true, p));
 
     /// <summary>Registry entry <c>deletion-insertion</c>.</summary>

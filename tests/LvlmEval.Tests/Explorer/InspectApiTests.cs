@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LvlmEval.Explainers;
 using LvlmEval.Explorer.Inspection;
 using LvlmEval.Imaging;
 using LvlmEval.Imaging.Codecs;
@@ -146,7 +147,8 @@ public sealed class InspectApiTests
         Assert.That(body["tokens"]![0]!["text_relevance"]!.AsArray(), Is.Not.Empty, "relevancy scores the text positions");
         var (bad, error, _) = await ExplorerFixture.Post($"/api/sessions/{id}/explain?explainer=shap", null);
         Assert.That(bad, Is.EqualTo(400));
-        Assert.That((string?)error!["error"], Does.Contain("unknown explainer"));
+        Assert.That((string?)error!["error"], Does.Contain("unknown explainer 'shap'; valid explainers: "));
+        foreach (var name in ExplainerRegistry.All.Names) Assert.That((string?)error["error"], Does.Contain(name), "lists the valid explainers");
     }
 
     [TestCase("mask-black")]

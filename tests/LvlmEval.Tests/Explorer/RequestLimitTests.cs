@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using LvlmEval.Explainers;
 using LvlmEval.Explorer.Serving;
 using LvlmEval.Imaging;
 using LvlmEval.Imaging.Codecs;
@@ -113,7 +114,9 @@ public sealed class RequestLimitTests
         var fields = new[] { ("model", "tiny-llava-shapes"), ("prompt", ExplorerFixture.Scene.Prompt), ("explainer", "shap") };
         var (status, body, _) = await ExplorerFixture.Post("/api/explain", ExplorerFixture.Form(Scene, "scene.png", fields));
         Assert.That(status, Is.EqualTo(400));
-        Assert.That((string?)body!["error"], Does.Contain("unknown explainer 'shap'").And.Contain("relevancy"));
+        var error = (string?)body!["error"];
+        Assert.That(error, Does.Contain("unknown explainer 'shap'; valid explainers: "), "the registry's wording, as the CLI and experiment files give it");
+        foreach (var name in ExplainerRegistry.All.Names) Assert.That(error, Does.Contain(name), "lists the valid explainers");
     }
 
     [Test]

@@ -41,7 +41,7 @@ public sealed class SelfContainedRunTests
         Assert.That(original, Does.Contain("<img src=\"data:image/png;base64,"), "the run's own report draws images");
         Assert.That(original, Does.Not.Contain("missing-image"));
 
-        CopyFolder(run, copy);
+        TempDir.CopyFolder(run, copy);
         Directory.Delete(data, recursive: true);
         Directory.Delete(run, recursive: true);
         HarnessFixture.CliOk("report", copy);
@@ -55,15 +55,5 @@ public sealed class SelfContainedRunTests
         int start = html.IndexOf("<section id=\"gallery\"", StringComparison.Ordinal);
         Assert.That(start, Is.GreaterThanOrEqualTo(0), "the report has a gallery");
         return html[start..(html.IndexOf("</section>", start, StringComparison.Ordinal) + 10)];
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

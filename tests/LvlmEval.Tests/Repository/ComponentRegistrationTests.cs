@@ -65,6 +65,25 @@ public sealed partial class ComponentRegistrationTests
     }
 
     [Test]
+    public void EveryVariantNarrowsAShippedComponentThatAllRuns()
+    {
+        // 'all' leaves a variant out in favour of the component it names, so that one must exist and not be left out too.
+        Check(Shipped<IExplainer>("explainer"));
+        Check(Shipped<IMetric>("metric"));
+        Check(Shipped<IDatasetLoader>("dataset format"));
+        Check(Shipped<ITaskScorer>("task scorer"));
+
+        static void Check<T>(Registry<T> registry) where T : class
+        {
+            foreach (var d in registry.Descriptors.Where(d => d.VariantOf is not null))
+            {
+                Assert.That(registry.Contains(d.VariantOf!), Is.True, $"{registry.Kind} '{d.Name}' is a variant of '{d.VariantOf}', which is not registered");
+                Assert.That(registry.Describe(d.VariantOf!).VariantOf, Is.Null, $"{registry.Kind} '{d.Name}' is a variant of '{d.VariantOf}', itself a variant");
+            }
+        }
+    }
+
+    [Test]
     public void EveryShippedDatasetFormatHasATaskScorerAndEveryScorerAFormat() =>
         // An experiment naming a format without a scorer is refused at load time; a shipped loader must never be refused.
         Assert.That(Shipped<ITaskScorer>("task scorer").Names, Is.EquivalentTo(Shipped<IDatasetLoader>("dataset format").Names));
