@@ -140,30 +140,24 @@ public static class MemoryEstimator
     /// process may grow to is <see cref="AvailableBytes"/> plus these: its resident total would count memory-mapped
     /// weights twice, once as its own and once in MemAvailable's reclaimable page cache.
     /// </summary>
-    public static long AnonymousResidentBytes()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
-                    return long.Parse(line["RssAnon:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
-    }
+    public static long AnonymousResidentBytes() =>
+        ProcKilobytes("/proc/self/status", "RssAnon:") ?? System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
 
     /// <summary>Bytes of memory the machine can give a new process now (Linux MemAvailable; elsewhere what the GC may use).</summary>
-    public static long AvailableBytes()
+    public static long AvailableBytes() =>
+        ProcKilobytes("/proc/meminfo", "MemAvailable:") ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    // One "Key:   N kB" line of a /proc file, in bytes; null where the file or the key is missing (not Linux).
+    private static long? ProcKilobytes(string file, string key)
     {
         try
         {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
-                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
-                    return long.Parse(line["MemAvailable:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            foreach (var line in File.ReadLines(file))
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                    return long.Parse(line[key.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-        return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        return null;
     }
 }

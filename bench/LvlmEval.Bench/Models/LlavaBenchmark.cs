@@ -32,7 +32,7 @@ public sealed class LlavaBenchmark : IBenchmark
         int sequence = ids.Length;
 
         var generated = model.Generate(prepared, NewTokens);
-        long peak = PeakResidentBytes();
+        long peak = ChildMeasurement.PeakResidentBytes();
         long weightBytes = model.ParameterCount * sizeof(float);
         var t = config.Text;
         long kvBytes = 2L * t.NumLayers * t.NumKeyValueHeads * t.HeadDim * (sequence + NewTokens - 1) * sizeof(float);
@@ -124,14 +124,6 @@ public sealed class LlavaBenchmark : IBenchmark
     {
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
-    }
-
-    private static long PeakResidentBytes()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) * 1024; // "VmHWM:\t  2395000 kB"
-        return -1;
     }
 
     private sealed class TempFolder : IDisposable
