@@ -4,6 +4,7 @@ using LvlmEval.Explainers;
 using LvlmEval.Explainers.Output;
 using LvlmEval.Explorer.Serving;
 using LvlmEval.Imaging;
+using LvlmEval.Metrics.Hallucination;
 using LvlmEval.Metrics.Pipeline;
 using LvlmEval.Models.Llava;
 using LvlmEval.Models.Tracing;
@@ -22,10 +23,11 @@ public sealed class AnswerSession
     public static TraceOptions InspectionNeeds(int promptLength) => new() { LanguageAttentions = true, LanguageHiddenStates = true, LogitsFrom = promptLength - 1 };
 
     private AnswerSession(string id, ServedModel served, RgbImage image, string prompt, PreparedInput prepared, GenerationResult generation,
-        TraceCache traces, Trace trace, double[] logProbs, int seed)
+        TraceCache traces, Trace trace, double[] logProbs, int seed, string? subject)
     {
         Id = id;
         Seed = seed;
+        Subject = subject;
         Served = served;
         Image = image;
         Prompt = prompt;
@@ -43,6 +45,12 @@ public sealed class AnswerSession
 
     /// <summary>The seed the session's explainers draw from (as <c>explain --seed</c>).</summary>
     public int Seed { get; }
+
+    /// <summary>
+    /// The object a presence question asks about ("Is there a red circle in the image?"), as the sample path reads it;
+    /// explainers that score a named object (internal-confidence) use it, as they do in <c>explain</c>.
+    /// </summary>
+    public string? Subject { get; }
 
     /// <summary>The model that answered.</summary>
     public ServedModel Served { get; }
@@ -97,13 +105,15 @@ public sealed class AnswerSession
     {
         var model = served.Model;
         // The sample path of run and explain, without explainers: they run one at a time as the page asks (SessionExplainer).
+        var input = SampleInput.Single(image, "", prompt, seed);
         var answered = new SamplePipeline(new SampleRunOptions { MaxNewTokens = maxNewTokens, Template = template, Errors = SampleErrorPolicy.Throw })
-            .Run(model, SampleInput.Single(image, "", prompt, seed));
+            .Run(model, input);
         var (prepared, generation) = (answered.Prepared!, answered.Generation!);
         var needs = InspectionNeeds(prepared.TokenIds.Length);
         var traces = new TraceCache(needs);
         var trace = traces.GetOrRun(needs, o => model.Forward(prepared, generation.TokenIds, o));
         var logProbs = ExplanationDocument.AnswerLogProbs(model, prepared, generation.TokenIds, traces);
-        return new AnswerSession(Guid.NewGuid().ToString("N")[..16], served, image, prompt, prepared, generation, traces, trace, logProbs, seed);
+        return new AnswerSession(Guid.NewGuid().ToString("N")[..16], served, image, prompt, prepared, generation, traces, trace, logProbs, seed,
+            ObjectQuestion.ObjectOf(input.Sample));
     }
 }

@@ -26,6 +26,7 @@ public static class SessionExplainer
             var explanation = explainer.Explain(new ExplainRequest
             {
                 Model = model, Prepared = session.Prepared, AnswerIds = session.AnswerIds, Seed = session.Seed, Traces = session.Traces,
+                Subject = session.Subject,
             });
             var json = ExplanationDocument.ExplainerEntry(model, session.Image, explanation, heatmapFolder: null);
             var tokens = json["tokens"]!.AsArray();

@@ -151,6 +151,24 @@ public sealed class InspectApiTests
         foreach (var name in ExplainerRegistry.All.Names) Assert.That((string?)error["error"], Does.Contain(name), "lists the valid explainers");
     }
 
+    [Test]
+    public async Task SessionExplainerOfAPresenceQuestionUsesItsSubjectAsExplainDoes()
+    {
+        // internal-confidence maps the asked object's own confidence when the prompt names one ("Is there a red circle
+        // in the image?"); the session's explainer must see the same subject as /api/explain, so both entries agree.
+        const string prompt = "Is there a red circle in the image?";
+        var fields = new[] { ("model", "tiny-llava-shapes"), ("prompt", prompt), ("max_new_tokens", "4") };
+        var (askStatus, ask, askText) = await ExplorerFixture.Post("/api/ask", ExplorerFixture.Form(File.ReadAllBytes(ExplorerFixture.Scene.Path), "scene.png", fields));
+        Assert.That(askStatus, Is.EqualTo(200), askText);
+        var (status, body, text) = await ExplorerFixture.Post($"/api/sessions/{(string)ask!["session"]!}/explain?explainer=internal-confidence", null);
+        Assert.That(status, Is.EqualTo(200), text);
+        var (explainStatus, doc, explainText) = await ExplorerFixture.Post("/api/explain",
+            ExplorerFixture.Form(File.ReadAllBytes(ExplorerFixture.Scene.Path), "scene.png", [.. fields, ("explainer", "internal-confidence")]));
+        Assert.That(explainStatus, Is.EqualTo(200), explainText);
+        var expected = doc!["explainers"]!["internal-confidence"]!;
+        Assert.That(body!["sequence_map"]!.ToJsonString(), Is.EqualTo(expected["sequence_map"]!.ToJsonString()));
+    }
+
     [TestCase("mask-black")]
     [TestCase("mask-mean")]
     [TestCase("mask-blur")]
