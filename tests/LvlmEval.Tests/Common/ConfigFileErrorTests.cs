@@ -169,6 +169,16 @@ public sealed class ConfigFileErrorTests
         Assert.That(e.Field, Is.EqualTo(field));
     }
 
+    [Test]
+    public void MissingExperimentFileIsNamed()
+    {
+        using var dir = new TempDir("config-errors");
+        var path = dir.File("absent.yaml");
+        var e = Assert.Throws<ExperimentConfigException>(() => ExperimentLoader.Load(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: file not found"));
+        Assert.That(e.File, Is.EqualTo(path));
+    }
+
     [TestCase("\"errors\": 0", "\"errors\": 0,,", "not valid JSON")]
     [TestCase("\"errors\": 0\n}", "\"errors\": 0\n}, 2]", "the document must be a JSON object, got an array")]
     public void ManifestReadForResumeAndMergeFailsTheSameWay(string original, string replacement, string phrase)
