@@ -50,6 +50,13 @@ public static class Timing
         return (ta, tb);
     }
 
+    /// <summary>The median of <paramref name="values"/> (the upper one of an even count), as every timing here reports.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
     /// <summary>Threads used by both sides of a comparison: LVLM_BENCH_THREADS, else all cores.</summary>
     public static int Threads => int.TryParse(Environment.GetEnvironmentVariable("LVLM_BENCH_THREADS"), out var t) && t > 0 ? t : Environment.ProcessorCount;
 }

@@ -1,7 +1,7 @@
 """PyTorch peer for the decoder-block benchmark: times forward and forward+backward of the same Llama block.
 
-Usage: block_peer.py THREADS HIDDEN HEADS KV_HEADS INTERMEDIATE SEQ [forward]  → prints JSON {forward, forward_backward}
-(median seconds; with "forward", only the forward is timed).
+Usage: block_peer.py THREADS HIDDEN HEADS KV_HEADS INTERMEDIATE SEQ  → prints JSON {forward, forward_backward}
+(median seconds).
        block_peer.py THREADS HIDDEN HEADS KV_HEADS INTERMEDIATE SEQ serve  → prints {torch}, then answers each "forward"
 line on stdin with {seconds} of one forward, so the caller can alternate single runs with its own.
 """
@@ -91,7 +91,5 @@ if sys.argv[7:8] == ["serve"]:
         t = time.perf_counter()
         forward()
         print(json.dumps({"seconds": time.perf_counter() - t}), flush=True)
-elif sys.argv[7:8] == ["forward"]:
-    print(json.dumps({"forward": median_seconds(forward), "torch": torch.__version__}))
 else:
     print(json.dumps({"forward": median_seconds(forward), "forward_backward": median_seconds(forward_backward), "torch": torch.__version__}))

@@ -103,8 +103,8 @@ public sealed class ExplorerServer : IAsyncDisposable
     // Every failure becomes a JSON {"error": one line}: 400 for bad requests, 404 for unknown names, 500 otherwise.
     // A file the server reads that is malformed (a run's manifest.json as a ConfigException, a Parquet part as an
     // InvalidDataException; the form reader's own InvalidDataException is a 400 in FormFields) is the server's failure,
-    // not the client's, so 500 too, but not a bug: the message already names the file and line, and the log gets that
-    // line rather than a stack trace. The server keeps serving; no stack trace reaches the client.
+    // not the client's, so 500 too, but not a bug: the message already reads FILE[:LINE]: problem (Parquet errors have
+    // no line), and the log gets that line rather than a stack trace. The server keeps serving; no stack trace reaches the client.
     private static async Task ErrorBoundary(HttpContext context, RequestDelegate next)
     {
         try

@@ -6,7 +6,10 @@ namespace LvlmEval.Results;
 /// <see cref="ImageId"/> names the image the question asks about (questions sharing it are not independent: statistics
 /// resample images), null in runs written before the column existed, which then count each sample as its own image;
 /// <see cref="Seed"/> is the seed the sample's stochastic explainers and metrics drew from (<c>lvlm-eval explain --seed</c>
-/// with it recomputes the sample's maps exactly), null in runs written before the column existed.
+/// with it recomputes the sample's maps exactly given the prompt the run sent — a dataset may add an instruction to
+/// <see cref="Question"/> — the run's template and token limit, no model edits, explainers that do not read the sample's
+/// subject from its metadata, and a run with one worker and the default thread count), null in runs written before the
+/// column existed.
 /// </summary>
 public sealed record SampleRecord(
     string RunId, string Model, string Dataset, string Split, string SampleId, string Question, string? QuestionType,

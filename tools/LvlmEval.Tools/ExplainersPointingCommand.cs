@@ -47,12 +47,13 @@ public static class ExplainersPointingCommand
         {
             string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. Usage: {Usage}");
             int Int() { var v = Next(); return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{args[i - 1]} takes a positive integer, got '{v}'."); }
+            int Tokens() { var v = Next(); return !int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? throw new ArgumentException($"--max-new-tokens takes an integer, got '{v}'.") : n >= 1 ? n : throw new ArgumentException("--max-new-tokens must be ≥ 1"); }
             switch (args[i])
             {
                 case "--model": model = Next(); break;
                 case "--limit": limit = Int(); break;
                 case "--seed": seed = Int(); break;
-                case "--max-new-tokens": maxNewTokens = Int(); break;
+                case "--max-new-tokens": maxNewTokens = Tokens(); break;
                 case "--methods": methods = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}");
             }

@@ -35,12 +35,13 @@ public static class ExplainersRandomisationCommand
         {
             string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. Usage: {Usage}");
             int Int() { var v = Next(); return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new ArgumentException($"{args[i - 1]} takes a non-negative integer, got '{v}'."); }
+            int Tokens() { var v = Next(); return !int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? throw new ArgumentException($"--max-new-tokens takes an integer, got '{v}'.") : n >= 1 ? n : throw new ArgumentException("--max-new-tokens must be ≥ 1"); }
             switch (args[i])
             {
                 case "--model": model = Next(); break;
                 case "--limit": limit = Math.Max(1, Int()); break;
                 case "--seed": seed = Int(); break;
-                case "--max-new-tokens": maxNewTokens = Math.Max(1, Int()); break;
+                case "--max-new-tokens": maxNewTokens = Tokens(); break;
                 case "--methods": methods = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}");
             }
@@ -80,12 +81,13 @@ public static class ExplainersRandomisationCommand
     {
         var trained = LlavaModel.Load(modelDir);
         var explainers = methods.Select(m => ExplainerRegistry.All.Create(m)).ToArray();
-        foreach (var e in explainers) e.Validate(trained);
         var steps = methods.ToDictionary(m => m, _ => new List<RandomisationStep>());
         var options = new DatasetOptions { Root = "", Split = "test", Settings = new Dictionary<string, string> { ["seed"] = seed.ToString(CultureInfo.InvariantCulture) } };
         // The trained model answers through the sample pipeline (as a run's sample would, seeds included); the cascade
         // then explains that answer on randomised copies, which only the explainer itself can do step by step.
         var answering = new SamplePipeline(new SampleRunOptions { MaxNewTokens = maxNewTokens, Errors = SampleErrorPolicy.Throw });
+        // The pipeline only answers; the explainers the cascade runs are checked against the model as a pipeline's own would be.
+        (answering.Options with { Explainers = explainers }).Validate(trained);
         string modelName = ExplainersPointingCommand.ModelName(modelDir);
         int samples = 0;
         foreach (var pending in new ShapesLoader().Index(options))

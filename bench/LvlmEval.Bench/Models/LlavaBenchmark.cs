@@ -63,7 +63,7 @@ public sealed class LlavaBenchmark : IBenchmark
             traced[1].Add(captureS);
             traced[2].Add(backwardS);
         }
-        double plain = Median(traced[0]), capture = Median(traced[1]), backward = Median(traced[2]);
+        double plain = Timing.Median(traced[0]), capture = Timing.Median(traced[1]), backward = Timing.Median(traced[2]);
         Console.WriteLine($"ours: plain {plain:F3} s, capture {capture:F3} s, capture + backward {backward:F3} s");
 
         // Generation, alternating with the PyTorch peer holding the same weights.
@@ -98,10 +98,10 @@ public sealed class LlavaBenchmark : IBenchmark
         Console.WriteLine($"model: {model.ParameterCount:N0} parameters run, {sequence} prompt tokens ({config.ImageTokenCount} image), " +
                           $"threads {threads} (OpenBLAS and torch.set_num_threads); torch {torchVersion}; medians of {Rounds} alternating rounds");
         Console.WriteLine($"{"pass",-34} {"ours s",9} {"torch s",9} {"ratio",8}");
-        Row("prefill (to the first token)", Median(ourPrefill), Median(torchPrefill));
-        Row($"decode ({NewTokens - 1} steps after prefill)", Median(ourDecode), Median(torchDecode));
-        Row($"prefill + decode ({NewTokens} tokens)", Median(ourPrefill.Zip(ourDecode, (a, b) => a + b).ToList()),
-            Median(torchPrefill.Zip(torchDecode, (a, b) => a + b).ToList()));
+        Row("prefill (to the first token)", Timing.Median(ourPrefill), Timing.Median(torchPrefill));
+        Row($"decode ({NewTokens - 1} steps after prefill)", Timing.Median(ourDecode), Timing.Median(torchDecode));
+        Row($"prefill + decode ({NewTokens} tokens)", Timing.Median(ourPrefill.Zip(ourDecode, (a, b) => a + b).ToList()),
+            Timing.Median(torchPrefill.Zip(torchDecode, (a, b) => a + b).ToList()));
         Console.WriteLine($"greedy tokens identical to torch: {(answer.SequenceEqual(torchTokens) ? "yes" : "no")} ({answer.Length} tokens)");
         Console.WriteLine($"{"traced forward (prompt + answer)",-34} {"s",9} {"× plain",9}");
         Console.WriteLine($"{"plain forward",-34} {plain,9:F3} {1.0,9:F3}");
@@ -118,12 +118,6 @@ public sealed class LlavaBenchmark : IBenchmark
         var clock = System.Diagnostics.Stopwatch.StartNew();
         action();
         return clock.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     private sealed class TempFolder : IDisposable

@@ -63,19 +63,13 @@ public sealed class SevenBillionLayerBenchmark : IBenchmark
             string load = string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
             string time = DateTime.UtcNow.ToString("HH:mm:ss");
             var pairs = Enumerable.Range(0, PairsPerRound).Select(_ => Pair()).ToArray();
-            double o = Median(pairs.Select(p => p.Ours)), t = Median(pairs.Select(p => p.Torch));
+            double o = Timing.Median(pairs.Select(p => p.Ours)), t = Timing.Median(pairs.Select(p => p.Torch));
             ratios[round] = o / t;
             Console.WriteLine($"{round + 1,-6} {time,9} {load,16} {o,8:F3} {t,8:F3} {ratios[round],7:F3}");
         }
-        double median = Median(ratios);
+        double median = Timing.Median(ratios);
         Console.WriteLine($"median ratio ours/torch {median:F3} (target ≤ 1.0); load average now {File.ReadAllText("/proc/loadavg").Trim()}");
         return median;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     private static void WriteLayer()

@@ -50,10 +50,10 @@ public sealed class ExtractionOverheadBenchmark : IBenchmark
                 for (int i = 0; i < prepared.Count; i++) variants[v].Body(i);
                 times[v].Add(clock.Elapsed.TotalMilliseconds / prepared.Count);
             }
-        double baseline = Median(times[0]);
+        double baseline = Timing.Median(times[0]);
         Console.WriteLine($"{prepared.Count} samples, {layers.Count} layers, median of {rounds} rounds (ms per sample)");
         for (int v = 0; v < variants.Length; v++)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {variants[v].Name,-45} {Median(times[v]),8:0.000} ms  {Median(times[v]) / baseline,5:0.00}x"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {variants[v].Name,-45} {Timing.Median(times[v]),8:0.000} ms  {Timing.Median(times[v]) / baseline,5:0.00}x"));
 
         // Writing: the rows of all samples as one Parquet part.
         var rows = samples.SelectMany((s, i) =>
@@ -71,13 +71,7 @@ public sealed class ExtractionOverheadBenchmark : IBenchmark
             write.Add(clock.Elapsed.TotalMilliseconds / samples.Count);
         }
         long bytes = new FileInfo(new ActivationTable(dir).Parts()[0]).Length;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Parquet write {Median(write):0.000} ms per sample ({rows.Count / samples.Count} rows, {bytes / samples.Count} bytes per sample)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Parquet write {Timing.Median(write):0.000} ms per sample ({rows.Count / samples.Count} rows, {bytes / samples.Count} bytes per sample)"));
         Directory.Delete(dir, true);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 }

@@ -65,15 +65,9 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
             torchVersion = doc.RootElement.GetProperty("torch").GetString() ?? "";
             theirs.AddRange(doc.RootElement.GetProperty("step_seconds").EnumerateArray().Select(x => x.GetDouble()));
         }
-        double oursStep = Median(ours), theirStep = Median(theirs);
+        double oursStep = Timing.Median(ours), theirStep = Timing.Median(theirs);
         var a = options.Architecture;
         Console.WriteLine($"tiny LLaVA {model.ParameterCount:N0} parameters, {a.ImageSize} px / {a.PatchSize} px patches, sequence {ids[0].Length} tokens, batch {BatchSize}, {threads} threads, torch {torchVersion}");
         Console.WriteLine($"| training step | ours {oursStep * 1000:F0} ms ({BatchSize / oursStep:F1} samples/s) | PyTorch {theirStep * 1000:F0} ms ({BatchSize / theirStep:F1} samples/s) | ratio (ours/PyTorch samples/s) {theirStep / oursStep:F2} |");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
     }
 }

@@ -19,7 +19,7 @@ public static class RunCommand
         var threads = new Option<int?>("--threads") { Description = "Compute threads (default: every core).", HelpName = "N" };
         var workers = new Option<int?>("--workers")
         {
-            Description = $"Samples processed at once, each with single-threaded kernels (default: one per compute thread for models of at most {ExperimentRunner.SmallModelParameters / 1_000_000}M parameters, else 1). Results are the same for any count.",
+            Description = $"Samples processed at once, each with single-threaded kernels (default: one per compute thread for models of at most {ExperimentRunner.SmallModelParameters / 1_000_000}M parameters, else 1). A run is reproducible for the same config, seed, --threads and --workers on the same machine; values depend on the kernels' thread count, so any N ≥ 2 gives the values of --workers 1 --threads 1, while one worker with threaded kernels may differ from them in the last bits.",
             HelpName = "N",
         };
         var command = new Command("run", """

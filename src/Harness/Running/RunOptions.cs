@@ -23,7 +23,9 @@ public sealed record RunOptions
 
     /// <summary>
     /// Samples processed at once, each on its own thread with single-threaded kernels (null: one per compute thread for
-    /// models of at most <see cref="ExperimentRunner.SmallModelParameters"/> parameters, else one).
+    /// models of at most <see cref="ExperimentRunner.SmallModelParameters"/> parameters, else one). Values depend on the
+    /// kernels' thread count, not on the worker count itself: several workers give the values of one worker with one
+    /// thread; one worker with threaded kernels may differ from them in the last bits (OpenBLAS splits products by thread).
     /// </summary>
     public int? Workers { get; init; }
 

@@ -67,7 +67,8 @@ public sealed partial class ComponentRegistrationTests
     [Test]
     public void EveryVariantNarrowsAShippedComponentThatAllRuns()
     {
-        // 'all' leaves a variant out in favour of the component it names, so that one must exist and not be left out too.
+        // 'all' leaves a variant out in favour of the component it names, so that one must exist, not be left out too, and
+        // write every row template the variant writes (else a mislabelled metric's rows would silently drop out of 'all').
         Check(Shipped<IExplainer>("explainer"));
         Check(Shipped<IMetric>("metric"));
         Check(Shipped<IDatasetLoader>("dataset format"));
@@ -79,6 +80,8 @@ public sealed partial class ComponentRegistrationTests
             {
                 Assert.That(registry.Contains(d.VariantOf!), Is.True, $"{registry.Kind} '{d.Name}' is a variant of '{d.VariantOf}', which is not registered");
                 Assert.That(registry.Describe(d.VariantOf!).VariantOf, Is.Null, $"{registry.Kind} '{d.Name}' is a variant of '{d.VariantOf}', itself a variant");
+                Assert.That(d.Rows.Select(r => r.Template), Is.SubsetOf(registry.Describe(d.VariantOf!).Rows.Select(r => r.Template)),
+                    $"{registry.Kind} '{d.Name}' writes row templates its parent '{d.VariantOf}' does not, so 'all' would not write them");
             }
         }
     }
