@@ -31,12 +31,13 @@ public sealed class ConfigDocument
     public ConfigNode Root { get; }
 
     /// <summary>
-    /// Reads <paramref name="path"/>: JSON when it ends in <c>.json</c>, YAML otherwise. Syntax errors, and any error a node
-    /// of this document reports later, are made by <paramref name="errors"/> (default: <see cref="ConfigException"/>).
+    /// Reads <paramref name="path"/> as <paramref name="format"/> (null: JSON when it ends in <c>.json</c>, YAML otherwise).
+    /// A missing or unreadable file, syntax errors, and any error a node of this document reports later, are made by
+    /// <paramref name="errors"/> (default: <see cref="ConfigException"/>).
     /// </summary>
-    public static ConfigDocument Load(string path, ConfigErrorFactory? errors = null)
+    public static ConfigDocument Load(string path, ConfigErrorFactory? errors = null, ConfigFormat? format = null)
     {
-        var format = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? ConfigFormat.Json : ConfigFormat.Yaml;
+        format ??= path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? ConfigFormat.Json : ConfigFormat.Yaml;
         string text;
         try
         {
@@ -47,7 +48,7 @@ public sealed class ConfigDocument
             var problem = e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : $"cannot be read ({e.Message})";
             throw (errors ?? ((f, line, field, p, inner) => new ConfigException(f, line, field, p, inner)))(path, null, "", problem, e);
         }
-        return new ConfigDocument(path, format, text, errors);
+        return new ConfigDocument(path, format.Value, text, errors);
     }
 
     /// <summary>Parses <paramref name="text"/> read from <paramref name="file"/> (used in messages).</summary>

@@ -13,7 +13,6 @@ public class ConfigException : Exception
         File = file;
         Line = line;
         Field = field;
-        Problem = problem;
     }
 
     /// <summary>The configuration file as named to the reader.</summary>
@@ -24,12 +23,6 @@ public class ConfigException : Exception
 
     /// <summary>Dotted path of the offending field (e.g. <c>text_config.hidden_size</c>, <c>models[1].path</c>), "" for the document.</summary>
     public string Field { get; }
-
-    /// <summary>The message without its location.</summary>
-    public string Problem { get; }
-
-    /// <summary><c>file:line</c>, or the file alone.</summary>
-    public string Location => Line is { } l ? $"{File}:{l}" : File;
 }
 
 /// <summary>Makes the exception a particular file's reader throws (so callers keep catching their own type).</summary>

@@ -55,12 +55,23 @@ public sealed partial class ConfigNode
         return value;
     }
 
-    /// <summary>A finite single-precision number, parsed straight to float (as numpy and System.Text.Json's GetSingle do).</summary>
+    /// <summary>
+    /// A finite single-precision number, parsed straight to float (as numpy and System.Text.Json's GetSingle do); a value
+    /// finite as a double but beyond float's range (1e39) fails rather than becoming an infinity.
+    /// </summary>
     public float AsFloat()
     {
         AsDouble();
-        return float.Parse(Text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return FiniteFloat(float.Parse(Text, NumberStyles.Float, CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// A finite number parsed as double and then narrowed to float (as numpy's <c>np.array(list, dtype=float32)</c> does);
+    /// fails where the narrowing overflows to an infinity.
+    /// </summary>
+    public float AsDoubleNarrowedToFloat() => FiniteFloat((float)AsDouble());
+
+    private float FiniteFloat(float value) => float.IsFinite(value) ? value : throw Invalid("a finite single-precision number");
 
     /// <summary>true or false (unquoted in JSON).</summary>
     public bool AsBool()

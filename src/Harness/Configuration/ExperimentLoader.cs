@@ -25,16 +25,15 @@ public static class ExperimentLoader
     private static readonly string[] Templates = PromptTemplates.Names;
 
     /// <summary>Loads <paramref name="path"/>.</summary>
-    public static ExperimentConfig Load(string path)
-    {
-        if (!File.Exists(path)) throw new ExperimentConfigException(path, "file not found; pass the path of an experiment YAML file (see experiments/)");
-        return Parse(File.ReadAllText(path), path);
-    }
+    public static ExperimentConfig Load(string path) => Parse(ConfigDocument.Load(path, ExperimentConfigException.Create, ConfigFormat.Yaml));
 
     /// <summary>Parses YAML <paramref name="text"/> read from <paramref name="file"/> (used in messages).</summary>
-    public static ExperimentConfig Parse(string text, string file)
+    public static ExperimentConfig Parse(string text, string file) =>
+        Parse(ConfigDocument.Parse(text, file, ConfigFormat.Yaml, ExperimentConfigException.Create));
+
+    private static ExperimentConfig Parse(ConfigDocument document)
     {
-        var root = ConfigDocument.Parse(text, file, ConfigFormat.Yaml, ExperimentConfigException.Create).Root;
+        var (root, text, file) = (document.Root, document.Text, document.File);
         if (root.Kind != ConfigNodeKind.Mapping)
             throw root.Error("an experiment file is one YAML mapping with models, datasets, explainers and metrics");
         var top = root.AsMapping(TopKeys);

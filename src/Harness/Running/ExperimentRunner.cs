@@ -38,7 +38,7 @@ public static class ExperimentRunner
 
     private static RunSummary RunWithThreads(ExperimentConfig config, RunOptions options, TextWriter output, bool interactive)
     {
-        MemoryBudget.Check(config, options.AvailableMemoryBytes ?? MemoryEstimator.AvailableBytes());
+        MemoryBudget.Check(config, options.AvailableMemoryBytes ?? MemoryEstimator.AvailableBytes(), options.Workers, ComputeThreads.Count);
         var timings = new RunTimings();
         var folder = new RunFolder(options.Output ?? config.Output);
         int shard = options.ShardIndex, shardCount = options.ShardCount;
@@ -99,7 +99,7 @@ public static class ExperimentRunner
                             if (model is null)
                             {
                                 model = LoadModel(modelSpec, config, timings);
-                                queue.Workers = SampleWorkers(options, model, kernelThreads);
+                                queue.Workers = SampleWorkers(options.Workers, model.ParameterCount, kernelThreads);
                                 timings.Workers = Math.Max(timings.Workers, queue.Workers);
                                 // Workers each run whole samples; threaded kernels inside them would only contend for the same cores.
                                 ComputeThreads.Set(queue.Workers > 1 ? 1 : kernelThreads);
@@ -135,8 +135,8 @@ public static class ExperimentRunner
 
     // A small model's forwards are too short for threaded kernels to use the cores; whole samples in parallel do.
     // A large one keeps one sample at a time with every core in its kernels (and one sample's activations in memory).
-    private static int SampleWorkers(RunOptions options, LlavaModel model, int kernelThreads) =>
-        options.Workers ?? (model.ParameterCount <= SmallModelParameters ? kernelThreads : 1);
+    internal static int SampleWorkers(int? workers, long parameters, int kernelThreads) =>
+        workers ?? (parameters <= SmallModelParameters ? kernelThreads : 1);
 
     private static void Flush(ChunkWriter writer, RunTimings timings)
     {

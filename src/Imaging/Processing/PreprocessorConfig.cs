@@ -153,8 +153,7 @@ public sealed record PreprocessorConfig
         }
         else if (node.Kind == ConfigNodeKind.List && node.Items.Count == 3)
         {
-            // Parsed as double then narrowed, as numpy's np.array(list, dtype=float32) does.
-            result = node.Items.Select(i => (float)i.AsDouble()).ToArray();
+            result = node.Items.Select(i => i.AsDoubleNarrowedToFloat()).ToArray();
         }
         else
         {

@@ -107,6 +107,8 @@ public sealed class ConfigFileErrorTests
         new object?[] { "preprocessor_config.json", "\"rescale_factor\": 0.00392156862745098,", "\"rescale_factor\": NaN,", "rescale_factor", "rescale_factor must be a finite number, got NaN", null },
         new object?[] { "preprocessor_config.json", "\"image_processor_type\": \"CLIPImageProcessor\",", "\"processor_class\": \"LlavaProcessor\",", "image_processor_type", "image_processor_type is missing", "{" },
         new object?[] { "preprocessor_config.json", "\"image_mean\": [0.5, 0.5, 0.5]", "\"image_mean\": [0.5, \"half\", 0.5]", "image_mean[1]", "image_mean[1] must be a number, got \"half\"", null },
+        // Finite as a double, infinite as the float32 the preprocessor keeps.
+        new object?[] { "preprocessor_config.json", "\"image_mean\": [0.5, 0.5, 0.5]", "\"image_mean\": [0.5, 1e39, 0.5]", "image_mean[1]", "image_mean[1] must be a finite single-precision number, got 1e39", null },
         // manifest.json
         new object?[] { "manifest.json", "\"errors\": 0", "\"errors\": 0,,", "", "not valid JSON", null },
         new object?[] { "manifest.json", "\"samples_done\": 24,", "\"samples_done\": \"24 samples\",", "samples_done", "samples_done must be an integer, got \"24 samples\"", null },
@@ -165,6 +167,16 @@ public sealed class ConfigFileErrorTests
         // The phrase names the field as a reader would look for it (a key under its mapping's path, or a parameter under its owner).
         Assert.That(e.Message, Does.Contain(phrase));
         Assert.That(e.Field, Is.EqualTo(field));
+    }
+
+    [Test]
+    public void MissingExperimentFileIsNamed()
+    {
+        using var dir = new TempDir("config-errors");
+        var path = dir.File("absent.yaml");
+        var e = Assert.Throws<ExperimentConfigException>(() => ExperimentLoader.Load(path))!;
+        Assert.That(e.Message, Is.EqualTo($"{path}: file not found"));
+        Assert.That(e.File, Is.EqualTo(path));
     }
 
     [TestCase("\"errors\": 0", "\"errors\": 0,,", "not valid JSON")]
