@@ -105,10 +105,7 @@ public sealed class ExplainerOracleTests
     {
         var work = fx.File("oracle");
         Directory.CreateDirectory(work);
-        var pixelsFile = Path.Combine(work, "pixels.f32");
-        var bytes = new byte[fx.Pixels.Length * 4];
-        Buffer.BlockCopy(fx.Pixels.ToArray(), 0, bytes, 0, bytes.Length);
-        File.WriteAllBytes(pixelsFile, bytes);
+        var pixelsFile = OracleFloats.Write(work, "pixels", fx.Pixels);
         var p = fx.Prepared;
         var spec = new JsonObject
         {

@@ -13,10 +13,7 @@ public static class HallucinationOracle
         int[] tokens, int[] layers, bool finalNorm, int topK, string rule)
     {
         Directory.CreateDirectory(work);
-        var pixelsFile = Path.Combine(work, "pixels.f32");
-        var bytes = new byte[pixels.Length * 4];
-        Buffer.BlockCopy(pixels.ToArray(), 0, bytes, 0, bytes.Length);
-        File.WriteAllBytes(pixelsFile, bytes);
+        var pixelsFile = OracleFloats.Write(work, "pixels", pixels);
         var spec = new JsonObject
         {
             ["input_ids"] = Ints(ids), ["pixels"] = pixelsFile, ["pixels_shape"] = Ints(pixels.Shape),

@@ -34,10 +34,7 @@ public static class LlavaOracle
         int generate = 0, JsonObject? edit = null, JsonObject? targetSpec = null)
     {
         Directory.CreateDirectory(work);
-        var pixelsFile = Path.Combine(work, "pixels.f32");
-        var bytes = new byte[pixels.Length * 4];
-        Buffer.BlockCopy(pixels.ToArray(), 0, bytes, 0, bytes.Length);
-        File.WriteAllBytes(pixelsFile, bytes);
+        var pixelsFile = OracleFloats.Write(work, "pixels", pixels);
         var spec = new JsonObject
         {
             ["input_ids"] = new JsonArray(inputIds.Select(i => (JsonNode)i).ToArray()),

@@ -29,11 +29,11 @@ internal static class PatchingOracle
         var spec = new JsonObject
         {
             ["prompt_ids"] = Ints(fx.PromptIds), ["answer_ids"] = Ints(fx.AnswerIds),
-            ["pixels"] = WriteFloats(work, "pixels", fx.Pixels), ["pixels_shape"] = Ints(fx.Pixels.Shape),
+            ["pixels"] = OracleFloats.Write(work, "pixels", fx.Pixels), ["pixels_shape"] = Ints(fx.Pixels.Shape),
             ["runs"] = new JsonArray(runs.Select(r => (JsonNode)r.DeepClone()).ToArray()),
         };
-        if (corruptedPixels is not null) spec["corrupted_pixels"] = WriteFloats(work, "corrupted", corruptedPixels);
-        if (corruptedEmbeddings is not null) spec["corrupted_embeddings"] = WriteFloats(work, "embeddings", corruptedEmbeddings);
+        if (corruptedPixels is not null) spec["corrupted_pixels"] = OracleFloats.Write(work, "corrupted", corruptedPixels);
+        if (corruptedEmbeddings is not null) spec["corrupted_embeddings"] = OracleFloats.Write(work, "embeddings", corruptedEmbeddings);
         var specFile = Path.Combine(work, "spec.json");
         File.WriteAllText(specFile, spec.ToJsonString());
         var outDir = Path.Combine(work, "out");
@@ -45,12 +45,4 @@ internal static class PatchingOracle
 
     private static JsonArray Ints(IEnumerable<int> values) => new(values.Select(v => (JsonNode)v).ToArray());
 
-    private static string WriteFloats(string work, string name, Tensor tensor)
-    {
-        var path = Path.Combine(work, name + ".f32");
-        var bytes = new byte[tensor.Length * 4];
-        Buffer.BlockCopy(tensor.ToArray(), 0, bytes, 0, bytes.Length);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
 }
